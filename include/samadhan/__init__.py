@@ -1,0 +1,1 @@
+"""samadhan: the data pipeline for UPPCL's One Time Settlement scheme."""

@@ -1,0 +1,56 @@
+"""The `samadhan` command line. Each command is a thin wrapper over a library call that the DAG uses too.
+
+Exit codes a scheduler can act on: 0 done, 1 failed, 2 bad usage or rejected input.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages too.")
+def main(verbose: bool) -> None:
+    """samadhan: the daily pipeline of UPPCL's One Time Settlement scheme."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@main.group()
+def db() -> None:
+    """Start, stop or locate the warehouse database."""
+
+
+@db.command("start")
+def db_start() -> None:
+    """Start the embedded server (if no SAMADHAN_DATABASE_URL is set) and create the database."""
+    from samadhan.warehouse import ensure_database
+
+    params = ensure_database()
+    click.echo(params.sqlalchemy_url())
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop the embedded server."""
+    from samadhan.warehouse import stop_embedded_server
+
+    click.echo("stopped" if stop_embedded_server() else "not running")
+
+
+@db.command("url")
+def db_url() -> None:
+    """Print the SQLAlchemy URL of the warehouse database, starting the embedded server if needed."""
+    from samadhan.warehouse import ensure_database
+
+    click.echo(ensure_database().sqlalchemy_url())
+
+
+if __name__ == "__main__":
+    main()
