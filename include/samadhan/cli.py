@@ -52,5 +52,25 @@ def db_url() -> None:
     click.echo(ensure_database().sqlalchemy_url())
 
 
+@main.command("demo")
+@click.option("--days", default=7, show_default=True, help="Number of scheme days, from 21.10.2021.")
+@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district or state.")
+def demo(days: int, scale: str) -> None:
+    """Generate district dumps, run the real Airflow DAG for each day, and print what was released."""
+    from samadhan.demo import run_demo
+
+    if not run_demo(days=days, scale=scale):
+        raise SystemExit(1)
+
+
+@main.command("run-day")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+def run_day(day) -> None:
+    """Run one dump date (YYYY-MM-DD) without Airflow: load, build, check, release."""
+    from samadhan.pipeline import run_day as run
+
+    click.echo(run(day.date()))
+
+
 if __name__ == "__main__":
     main()

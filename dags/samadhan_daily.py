@@ -1,0 +1,124 @@
+"""
+### samadhan_daily: one run per dump date, from the billing dump to Forms 1 and 2
+
+The billing systems export one folder per IST calendar day, Sundays included, into
+`$SAMADHAN_LANDING_DIR/<YYYY-MM-DD>/`, writing `_manifest.json` last. Each run of this DAG covers
+the day its data interval starts on (IST) and:
+
+1. **wait_for_dump**: waits for the day's manifest; fails with the day and the folder named once
+   the dump deadline (`SAMADHAN_DUMP_DEADLINE_HOURS` after the day's start, 06:00 IST next day by
+   default) has passed.
+2. **prepare_warehouse**: starts the warehouse if needed, creates schemas, writes the scheme's rules.
+3. **load_dump**: checks the folder against its manifest and loads it; bad rows are quarantined.
+4. **dbt_build**: builds staging, marts and the day's forms (Cosmos, one task per dbt node).
+5. **check**: Great Expectations release checks; a failing check stops the release here.
+6. **release**: waits until the day before is released, then publishes the day's tables in one
+   transaction and the form files under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/`.
+
+A rerun of a day gives the same released tables and files. Runs go one at a time, in date order.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+from samadhan import airflow_support
+
+# Settings, read once at parse time; every one has a default that works in a fresh clone.
+DBT_PROJECT_DIR = Path(os.environ.get("SAMADHAN_DBT_PROJECT_DIR", Path(__file__).parents[1] / "dbt_project"))
+SCHEME_START = datetime.fromisoformat(os.environ.get("SAMADHAN_SCHEME_START", "2021-10-21")).replace(
+    tzinfo=airflow_support.IST
+)
+DUMP_POKE_SECONDS = int(os.environ.get("SAMADHAN_DUMP_POKE_SECONDS", "300"))
+RELEASE_WAIT_SECONDS = int(os.environ.get("SAMADHAN_RELEASE_WAIT_SECONDS", str(6 * 3600)))
+
+# dbt settings, kept apart from the DAG's own.
+DBT_PROJECT = ProjectConfig(
+    dbt_project_path=DBT_PROJECT_DIR,
+    manifest_path=DBT_PROJECT_DIR / "target" / "manifest.json",
+    project_name="samadhan",
+)
+DBT_PROFILE = ProfileConfig(
+    profile_name="samadhan", target_name="warehouse", profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"
+)
+DBT_EXECUTION = ExecutionConfig(execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER)
+# The manifest is parsed in about 0.2 s; emit_datasets=False because a socket host makes asset URIs
+# that the Postgres provider rejects; BUILD runs each model with its tests in one task.
+DBT_RENDER = RenderConfig(load_method=LoadMode.DBT_MANIFEST, emit_datasets=False, test_behavior=TestBehavior.BUILD)
+
+default_args = {
+    "owner": "uppcl-it",
+    # Passing database errors (a restart, a lost connection) clear up on their own; a bad dump does not,
+    # and the loader and checks raise non-retryable errors for those.
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    # A failure is reported in the task log always, and by e-mail when an SMTP connection is set.
+    "on_failure_callback": airflow_support.alert_on_failure,
+}
+
+
+@dag(
+    dag_id="samadhan_daily",
+    doc_md=__doc__,
+    # The data interval is the IST calendar day of the dump; the run starts when that day is over.
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Kolkata"),
+    start_date=SCHEME_START,
+    catchup=True,
+    # Days go one at a time so that day D is never built or released before day D-1.
+    max_active_runs=1,
+    default_args=default_args,
+    user_defined_macros=airflow_support.TEMPLATE_MACROS,
+    tags=["samadhan", "ots"],
+)
+def samadhan_daily() -> None:
+    @task.sensor(poke_interval=DUMP_POKE_SECONDS, timeout=48 * 3600, mode="reschedule")
+    def wait_for_dump(data_interval_start: datetime | None = None) -> bool:
+        return airflow_support.wait_for_dump(data_interval_start)
+
+    @task
+    def prepare_warehouse() -> str:
+        return airflow_support.prepare_warehouse()
+
+    @task
+    def load_dump(data_interval_start: datetime | None = None) -> dict[str, int]:
+        return airflow_support.load_dump(data_interval_start)
+
+    dbt_build = DbtTaskGroup(
+        group_id="dbt_build",
+        project_config=DBT_PROJECT,
+        profile_config=DBT_PROFILE,
+        execution_config=DBT_EXECUTION,
+        render_config=DBT_RENDER,
+        operator_args={
+            "vars": {"report_date": "{{ samadhan_dump_date(data_interval_start) }}"},
+            "env": airflow_support.DBT_ENV_TEMPLATES,
+            "append_env": True,
+        },
+    )
+
+    @task
+    def check(data_interval_start: datetime | None = None, run_id: str | None = None) -> list[str]:
+        return airflow_support.check(data_interval_start, run_id)
+
+    @task.sensor(poke_interval=60, timeout=RELEASE_WAIT_SECONDS, mode="reschedule")
+    def wait_for_previous_release(data_interval_start: datetime | None = None) -> bool:
+        return airflow_support.previous_day_released(data_interval_start)
+
+    @task
+    def release(data_interval_start: datetime | None = None, run_id: str | None = None) -> str:
+        return airflow_support.release(data_interval_start, run_id)
+
+    arrived = wait_for_dump()
+    ready = prepare_warehouse()
+    loaded = load_dump()
+    checked = check()
+    arrived >> ready >> loaded >> dbt_build >> checked >> wait_for_previous_release() >> release()
+
+
+samadhan_daily()
