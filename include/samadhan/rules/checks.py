@@ -99,8 +99,10 @@ def check_eligibility_overlaps(reader: Reader, entries: list[Eligibility]) -> No
                 )
 
 
-def check_sub_categories(reader: Reader, sub_categories: list[SubCategory], eligibility: list[Eligibility]) -> None:
-    """Each sub-category lies inside an eligible band; together they cover every eligible band once."""
+def check_sub_categories_inside(
+    reader: Reader, sub_categories: list[SubCategory], eligibility: list[Eligibility]
+) -> None:
+    """Each sub-category's loads lie inside the eligibility of its category."""
     for sub_category in sub_categories:
         path = f"sub_categories[{sub_category.sort_order - 1}]"
         bands = [entry.load_band for entry in eligibility if entry.category == sub_category.category]
@@ -117,6 +119,9 @@ def check_sub_categories(reader: Reader, sub_categories: list[SubCategory], elig
                 f"{sub_category.code} covers {sub_category.category} loads {gap} kW, which no eligibility "
                 "entry admits",
             )
+
+
+def check_sub_category_overlaps(reader: Reader, sub_categories: list[SubCategory]) -> None:
     for index, sub_category in enumerate(sub_categories):
         for earlier in sub_categories[:index]:
             if earlier.category == sub_category.category and earlier.load_band.overlaps(sub_category.load_band):
@@ -125,6 +130,12 @@ def check_sub_categories(reader: Reader, sub_categories: list[SubCategory], elig
                     f"bands {earlier.load_band} ({earlier.code}) and {sub_category.load_band} ({sub_category.code}) "
                     f"overlap for {sub_category.category}",
                 )
+
+
+def check_sub_categories_cover(
+    reader: Reader, sub_categories: list[SubCategory], eligibility: list[Eligibility]
+) -> None:
+    """Every eligible load has a sub-category, so that every eligible defaulter counts towards a target."""
     for entry in eligibility:
         bands = [item.load_band for item in sub_categories if item.category == entry.category]
         uncovered = [

@@ -55,6 +55,9 @@ TOP_LEVEL_REQUIRED = (
 )
 TOP_LEVEL_OPTIONAL = ("phases", "waiver_basis")
 
+# Stands for a key that is absent, which `Reader.mapping` reports once; readers then return None quietly.
+MISSING: Any = object()
+
 
 def join_key(path: str, key: object) -> str:
     return f"{path}.{key}" if path else str(key)
@@ -89,6 +92,8 @@ class Reader:
         self, node: Any, path: str, required: tuple[str, ...] = (), optional: tuple[str, ...] = ()
     ) -> dict[str, Any] | None:
         """Check that `node` is a mapping with the required keys and no others; record its assumption."""
+        if node is MISSING:
+            return None
         if not isinstance(node, dict):
             self.problem(path, f"expected a mapping, got {_describe(node)}")
             return None
@@ -112,6 +117,8 @@ class Reader:
         return f"unknown key{hint} (allowed here: {', '.join(allowed)})"
 
     def sequence(self, node: Any, path: str, allow_empty: bool = False) -> list[Any] | None:
+        if node is MISSING:
+            return None
         if not isinstance(node, list):
             self.problem(path, f"expected a list, got {_describe(node)}")
             return None
@@ -234,32 +241,65 @@ class Reader:
 class SchemeReader(Reader):
     """Reads each section of a rules file; `read` returns the Scheme or raises RulesError."""
 
+    def __init__(self, source_name: str) -> None:
+        super().__init__(source_name)
+        # Sections with at least one problem: checks that need the whole section skip them.
+        self.incomplete: set[str] = set()
+        # Every category an eligibility entry names, even an entry with problems, so that other
+        # sections naming it are not reported as well.
+        self.eligible_categories: set[str] = set()
+
+    def section(self, name: str, read: Any, *args: Any) -> Any:
+        """Call `read(*args)` and mark the section incomplete if it recorded a problem."""
+        before = len(self.problems)
+        result = read(*args)
+        if len(self.problems) > before:
+            self.incomplete.add(name)
+        return result
+
+    def complete(self, *names: str) -> bool:
+        return not self.incomplete.intersection(names)
+
     def read(self, document: Any, sha256: str) -> Scheme:
         top = self.mapping(document, "", TOP_LEVEL_REQUIRED, TOP_LEVEL_OPTIONAL)
         if top is None:
             raise RulesError(self.problems)
 
-        code, name_hi, name_en = self.read_scheme(top.get("scheme"))
-        start, original_end, extensions = self.read_window(top.get("window"))
-        end = extensions[-1] if extensions else original_end
-        eligibility_entries = self.read_eligibility(top.get("eligibility"))
-        eligible_categories = {entry.category for entry in eligibility_entries}
-        dues_cutoff, cutoff_by_category = self.read_dues_cutoff(top.get("dues_cutoff"), start, eligible_categories)
-        target_deadline, notice_deadline = self.read_deadlines(top.get("deadlines"), end)
-        revision_days, delivery_days = self.read_bill_revision(top.get("bill_revision"))
-        phases = self.read_phases(top.get("phases"), "phases" in top, start, end)
-        sub_categories = self.read_sub_categories(top.get("sub_categories"))
-        payment_options = self.read_payment_options(top.get("payment_options"), eligible_categories)
-        deposit = self.read_deposit(top.get("registration_deposit"))
-        phase_basis, dues_basis = self.read_waiver_basis(top.get("waiver_basis"))
-        waiver_rules = self.read_waiver(top.get("waiver"), phases, eligible_categories, payment_options)
-        laggard_threshold = self.read_monitoring(top.get("monitoring"))
+        def section_of(key: str) -> Any:
+            return top.get(key, MISSING)
 
+        code, name_hi, name_en = self.read_scheme(section_of("scheme"))
+        start, original_end, extensions = self.read_window(section_of("window"))
+        end = extensions[-1] if extensions else original_end
+        eligibility_entries = self.section("eligibility", self.read_eligibility, section_of("eligibility"))
+        eligible = self.eligible_categories
+        dues_cutoff, cutoff_by_category = self.read_dues_cutoff(section_of("dues_cutoff"), start, eligible)
+        target_deadline, notice_deadline = self.read_deadlines(section_of("deadlines"), end)
+        revision_days, delivery_days = self.read_bill_revision(section_of("bill_revision"))
+        phases = self.section("phases", self.read_phases, section_of("phases"), "phases" in top, start, end)
+        sub_categories = self.section("sub_categories", self.read_sub_categories, section_of("sub_categories"))
+        payment_options = self.section(
+            "payment_options", self.read_payment_options, section_of("payment_options"), eligible
+        )
+        deposit = self.read_deposit(section_of("registration_deposit"))
+        phase_basis, dues_basis = self.read_waiver_basis(section_of("waiver_basis"))
+        waiver_rules = self.section(
+            "waiver", self.read_waiver, section_of("waiver"), phases, eligible, payment_options
+        )
+        laggard_threshold = self.read_monitoring(section_of("monitoring"))
+
+        # A check that needs a whole section is skipped when part of it could not be read, because
+        # it would report the missing part again as a gap.
         checks.check_eligibility_overlaps(self, eligibility_entries)
-        checks.check_sub_categories(self, sub_categories, eligibility_entries)
-        checks.check_payment_options_cover(self, payment_options, eligible_categories)
+        if self.complete("eligibility"):
+            checks.check_sub_categories_inside(self, sub_categories, eligibility_entries)
+        checks.check_sub_category_overlaps(self, sub_categories)
+        if self.complete("eligibility", "sub_categories"):
+            checks.check_sub_categories_cover(self, sub_categories, eligibility_entries)
+        if self.complete("payment_options"):
+            checks.check_payment_options_cover(self, payment_options, eligible)
         checks.check_waiver_overlaps(self, waiver_rules)
-        if phases is not None:
+        if phases is not None and self.complete("eligibility", "phases", "payment_options", "waiver"):
             checks.check_waiver_gaps(self, waiver_rules, eligibility_entries, phases, payment_options)
 
         if self.problems:
@@ -438,6 +478,8 @@ class SchemeReader(Reader):
             if entry is None:
                 continue
             category = self.tariff_category(entry["category"], f"{path}.category") if "category" in entry else None
+            if category is not None:
+                self.eligible_categories.add(category)
             band = self.band(entry["load_band"], f"{path}.load_band", "kw") if "load_band" in entry else ANY_BAND
             statuses: frozenset[str] | None = None
             statuses_ok = True
@@ -535,7 +577,7 @@ class SchemeReader(Reader):
         return None
 
     def categories(self, entry: dict[str, Any], path: str, eligible: set[str]) -> list[str] | None:
-        """Read `categories`, a list of eligible tariff categories, each listed once."""
+        """Read `categories`, a list of eligible tariff categories, each listed once; keep the valid ones."""
         if "categories" not in entry:
             return None
         items = self.sequence(entry["categories"], f"{path}.categories")
@@ -546,14 +588,13 @@ class SchemeReader(Reader):
             item_path = f"{path}.categories[{index}]"
             category = self.tariff_category(item, item_path)
             if category is None:
-                return None
+                continue
             if category not in eligible:
                 self.problem(item_path, f"{category} is not an eligible category (see eligibility)")
-                return None
-            if category in categories:
+            elif category in categories:
                 self.problem(item_path, f"{category} is listed twice")
-                return None
-            categories.append(category)
+            else:
+                categories.append(category)
         return categories
 
     def read_deposit(self, node: Any) -> Deposit | None:
@@ -590,7 +631,7 @@ class SchemeReader(Reader):
         return Deposit(kind, value, principal_as_on, plus_current_bill)
 
     def read_waiver_basis(self, node: Any) -> tuple[str, str]:
-        if node is None:
+        if node is MISSING:
             return "REGISTRATION", "PRINCIPAL"
         section = self.mapping(node, "waiver_basis", optional=("phase", "dues_band"))
         if section is None:
@@ -634,7 +675,7 @@ class SchemeReader(Reader):
             percents = self.waiver_percents(entry, path, phase_codes if phases is not None else None)
             if categories is None or load_band is None or dues_band is None or not option_ok or percents is None:
                 continue
-            if option is not None:
+            if option is not None and self.complete("payment_options"):
                 for category in categories:
                     if (category, option) not in offered:
                         self.problem(
@@ -711,16 +752,17 @@ def parse_scheme(text: str, source_name: str) -> Scheme:
     """Parse and validate the text of a rules file; `source_name` prefixes every message."""
     try:
         document, duplicates = load_yaml(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise RulesError([f"{source_name}: {where}: invalid YAML: {error.problem}"]) from error
     except yaml.YAMLError as error:
-        raise RulesError([f"{source_name}: invalid YAML: {error}".replace("\n", " ")]) from error
+        raise RulesError([f"{source_name}: invalid YAML: {error}"]) from error
     reader = SchemeReader(source_name)
     for line, key in duplicates:
         reader.problem(f"line {line}", f"duplicate key {key!r} (a key may appear once in a mapping)")
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    try:
-        return reader.read(document, sha256)
-    except RulesError:
-        raise
+    return reader.read(document, sha256)
 
 
 def load_scheme(path: Path | None = None) -> Scheme:
