@@ -176,7 +176,8 @@ def check_waiver_overlaps(reader: Reader, rules: list[WaiverRule]) -> None:
             if not (earlier.load_band.overlaps(rule.load_band) and earlier.dues_band.overlaps(rule.dues_band)):
                 continue
             reported.add((earlier.key_path, rule.key_path))
-            scope = _describe_scope(rule.category, rule.phase or earlier.phase, rule.payment_option or earlier.payment_option)
+            phase = rule.phase or earlier.phase
+            scope = _describe_scope(rule.category, phase, rule.payment_option or earlier.payment_option)
             if earlier.load_band != rule.load_band:
                 reader.problem(
                     f"{rule.key_path}.load_band",

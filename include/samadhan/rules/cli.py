@@ -69,15 +69,17 @@ def summarise(scheme: Scheme) -> str:
     if deposit.plus_current_bill:
         deposit_text += ", plus the current bill"
     lines.append(f"deposit         {deposit_text}")
+    phase_basis = scheme.waiver_phase_basis.lower().replace("_", " ")
     lines.append(
-        f"waiver          {len(scheme.waiver_rules)} rules; the phase of {scheme.waiver_phase_basis.lower().replace('_', ' ')} "
-        f"decides; dues bands are measured on {scheme.dues_band_basis.lower()}"
+        f"waiver          {len(scheme.waiver_rules)} rules; the phase of {phase_basis} decides; "
+        f"dues bands are measured on {scheme.dues_band_basis.lower()}"
     )
     for rule in scheme.waiver_rules:
+        load = describe_band(rule.load_band, "kW")
+        dues = describe_band(rule.dues_band, "Rs")
         lines.append(
-            f"  {rule.order:>3}. {rule.category:<7} {rule.phase or 'any':<4} load {describe_band(rule.load_band, 'kW'):<22} "
-            f"dues {describe_band(rule.dues_band, 'Rs'):<18} {rule.payment_option or 'any':<10} "
-            f"{format_number(rule.percent)}%"
+            f"  {rule.order:>3}. {rule.category:<7} {rule.phase or 'any':<4} load {load:<22} dues {dues:<18} "
+            f"{rule.payment_option or 'any':<10} {format_number(rule.percent)}%"
         )
     lines.append(f"laggards        below {format_number(scheme.laggard_threshold_pct)}% of target")
     lines.append(f"assumptions     {len(scheme.assumptions)}")
