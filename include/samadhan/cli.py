@@ -72,5 +72,10 @@ def run_day(day) -> None:
     click.echo(run(day.date()))
 
 
+from samadhan.rules.cli import rules_group  # noqa: E402  (registered after the group exists)
+
+main.add_command(rules_group)
+
+
 if __name__ == "__main__":
     main()
