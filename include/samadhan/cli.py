@@ -75,6 +75,9 @@ def run_day(day) -> None:
 from samadhan.rules.cli import rules_group  # noqa: E402  (registered after the group exists)
 
 main.add_command(rules_group)
+from samadhan.loading.cli import load_command  # noqa: E402
+
+main.add_command(load_command)
 
 
 if __name__ == "__main__":
