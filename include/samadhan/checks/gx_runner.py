@@ -1,0 +1,183 @@
+"""Run the suite's checks through Great Expectations (GX Core 1.24) against the warehouse.
+
+One ephemeral GX context per run: a Postgres data source on the warehouse URL, one query asset per
+(table, batch filter) pair holding that table's rows for the day, one expectation suite and
+validation definition per asset, and one checkpoint over all of them. Each expectation carries the
+check's severity (`fail` as GX's "critical", `warn` as "warning") and the check's name in `meta`,
+which is how the results are matched back to the checks.
+
+Great Expectations is imported inside `run_with_gx`, because its import takes about 5 seconds and
+the command line and DAG files import this package without running any check.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from samadhan.checks.suite import CheckDefinition, Suite
+
+log = logging.getLogger(__name__)
+
+GX_SEVERITY = {"fail": "critical", "warn": "warning"}
+
+
+class CheckError(RuntimeError):
+    """A check could not run (missing table, SQL error, unreachable warehouse): the verdict is unknown."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What GX found for one check: how many rows violate it and the first of them."""
+
+    check: CheckDefinition
+    failing_rows: int
+    rows: list[dict[str, Any]]
+    # How many rows describe every violation: failing_rows, except for a duplicated key, where the
+    # rows are the distinct keys and failing_rows counts every row that shares one.
+    row_total: int | None = None
+
+
+def _batch_alias_needed(query: str) -> bool:
+    """Whether GX substitutes `{batch}` without an alias, leaving the alias to the query.
+
+    GX 1.24 writes `(batch query) AS subselect` for `{batch}` unless the query holds a JOIN, in which
+    case it writes the bare `(batch query)`. PostgreSQL before 16 rejects a subquery in FROM without
+    an alias, so the runner adds one exactly when GX does not. GX's own test decides, so the two can
+    never disagree.
+    """
+    from great_expectations.expectations.metrics.query_metric_provider import _query_has_join_clause
+
+    return _query_has_join_clause(query)
+
+
+def gx_query(check: CheckDefinition, suite: Suite, parameters: dict[str, str]) -> str:
+    """Return the query GX runs for an unexpected_rows check."""
+    query = check.unexpected_rows_query(parameters, suite.fragments)
+    if _batch_alias_needed(query):
+        query = query.replace("{batch}", "{batch} as batch_rows")
+    return query
+
+
+def _expectation(check: CheckDefinition, suite: Suite, parameters: dict[str, str]) -> Any:
+    import great_expectations as gx
+
+    common = {
+        "severity": GX_SEVERITY[check.severity],
+        "description": check.description,
+        "meta": {"check": check.name},
+    }
+    if check.expectation == "unexpected_rows":
+        return gx.expectations.UnexpectedRowsExpectation(
+            unexpected_rows_query=gx_query(check, suite, parameters), **common
+        )
+    if check.expectation == "compound_columns_unique":
+        return gx.expectations.ExpectCompoundColumnsToBeUnique(column_list=list(check.columns), **common)
+    return gx.expectations.ExpectTableRowCountToBeBetween(
+        min_value=check.min_rows, max_value=check.max_rows, **common
+    )
+
+
+def run_with_gx(
+    suite: Suite, checks: list[CheckDefinition], parameters: dict[str, str], connection_url: str
+) -> list[Finding]:
+    """Validate every check with one GX checkpoint and return the findings in the checks' order.
+
+    Raises `CheckError` when GX cannot reach the warehouse or a check's query fails.
+    """
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    try:
+        datasource = context.data_sources.add_postgres(name="warehouse", connection_string=connection_url)
+    except Exception as error:  # GX wraps the driver's errors in several exception types
+        raise CheckError(f"Great Expectations cannot connect to the warehouse: {_first_line(error)}") from error
+
+    # One asset, suite and validation definition per distinct batch, in the order checks first use it.
+    batches: dict[str, tuple[Any, Any]] = {}
+    for check in checks:
+        batch_query = check.batch_query(parameters)
+        if batch_query not in batches:
+            number = len(batches) + 1
+            asset = datasource.add_query_asset(name=f"batch_{number}_{check.table}", query=batch_query)
+            batch_definition = asset.add_batch_definition_whole_table(name="day")
+            expectation_suite = context.suites.add(gx.ExpectationSuite(name=f"{suite.name}.batch_{number}"))
+            batches[batch_query] = (batch_definition, expectation_suite)
+        batches[batch_query][1].add_expectation(_expectation(check, suite, parameters))
+
+    validation_definitions = [
+        context.validation_definitions.add(
+            gx.ValidationDefinition(name=expectation_suite.name, data=batch_definition, suite=expectation_suite)
+        )
+        for batch_definition, expectation_suite in batches.values()
+    ]
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=suite.name,
+            validation_definitions=validation_definitions,
+            result_format={"result_format": "COMPLETE"},
+        )
+    )
+    try:
+        checkpoint_result = checkpoint.run()
+    except Exception as error:  # a batch query that fails raises here, before any expectation runs
+        raise CheckError(f"Great Expectations could not run the release checks: {_first_line(error)}") from error
+
+    results_by_name: dict[str, Any] = {}
+    for validation_result in checkpoint_result.run_results.values():
+        for expectation_result in validation_result.results:
+            results_by_name[expectation_result.expectation_config.meta["check"]] = expectation_result
+    return [_finding(check, results_by_name.get(check.name)) for check in checks]
+
+
+def _finding(check: CheckDefinition, expectation_result: Any) -> Finding:
+    if expectation_result is None:
+        raise CheckError(f"check {check.name} on {check.table}: Great Expectations returned no result")
+    error = _exception_message(expectation_result.exception_info)
+    if error:
+        raise CheckError(f"check {check.name} on {check.table} could not run: {error}")
+
+    result = expectation_result.result or {}
+    if check.expectation == "unexpected_rows":
+        rows = list(result.get("details", {}).get("unexpected_rows") or [])
+        return Finding(check, int(result.get("observed_value") or 0), rows)
+    if check.expectation == "compound_columns_unique":
+        rows = [
+            {**dict(zip(check.columns, entry["value"], strict=True)), "rows": entry["count"]}
+            for entry in result.get("partial_unexpected_counts") or []
+        ]
+        # The COMPLETE result format lists every violating row, so the distinct keys can be counted.
+        keys = {tuple(row[column] for column in check.columns) for row in result.get("unexpected_list") or []}
+        return Finding(check, int(result.get("unexpected_count") or 0), rows, row_total=len(keys))
+    observed = int(result.get("observed_value") or 0)
+    if expectation_result.success:
+        return Finding(check, 0, [])
+    if check.min_rows is not None and observed < check.min_rows:
+        outside = check.min_rows - observed
+    else:
+        outside = observed - (check.max_rows or 0)
+    return Finding(check, outside, [{"rows": observed}])
+
+
+def _exception_message(exception_info: Any) -> str | None:
+    """Return the first error GX caught for an expectation, or None.
+
+    GX 1.24 gives either one `{raised_exception, exception_message}` mapping or a mapping from metric
+    ids to such mappings.
+    """
+    if not isinstance(exception_info, dict):
+        return None
+    if exception_info.get("raised_exception"):
+        return _first_line(exception_info.get("exception_message") or "unknown error")
+    for value in exception_info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return _first_line(value.get("exception_message") or "unknown error")
+    return None
+
+
+def _first_line(error: object) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
