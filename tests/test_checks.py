@@ -34,7 +34,6 @@ from decimal import Decimal
 
 import psycopg
 import pytest
-
 from samadhan.checks import CheckError, SuiteError, load_suite, run_release_checks
 from samadhan.checks.suite import fill_placeholders
 from samadhan.contract import DUMP_FILES
@@ -685,7 +684,9 @@ def set_quarantine(params: ConnectionParams, file_name: str, manifest: int, quar
     ("quarantined", "limit_status", "warning_status"),
     [(1, "pass", "pass"), (3, "pass", "warn"), (5, "pass", "warn"), (6, "fail", "pass")],
 )
-def test_quarantine_share_limits(day: ConnectionParams, quarantined: int, limit_status: str, warning_status: str) -> None:
+def test_quarantine_share_limits(
+    day: ConnectionParams, quarantined: int, limit_status: str, warning_status: str
+) -> None:
     # Default limits: a warning above 1%, a failure above 5%.
     set_quarantine(day, "payments.csv", manifest=100, quarantined=quarantined)
     verdict = run_release_checks(DAY, "q", only=["quarantine_share_within_limit", "quarantine_share_below_warning"])

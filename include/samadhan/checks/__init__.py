@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from samadhan.checks.gx_runner import CheckError, run_with_gx
 from samadhan.checks.record import ensure_check_results_table, record_verdict
@@ -60,7 +60,7 @@ def run_release_checks(
     settings = load_settings()
     suite = suite or load_suite()
     checks = [suite.check(name) for name in only] if only else list(suite.checks)
-    checked_at = datetime.now(timezone.utc)
+    checked_at = datetime.now(UTC)
     run_id = run_id or f"manual__{checked_at.isoformat(timespec='seconds')}"
     day = report_date.isoformat()
 
