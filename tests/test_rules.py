@@ -1,7 +1,7 @@
 """The scheme rules files: the shipped schemes' waivers to the paisa, rejected files, the rules tables.
 
 Every expected waiver and settlement below is worked out by hand in the comment beside it. Rounding is
-half away from zero: where half to even would differ, the comment says so.
+half away from zero. Where half to even would differ, the comment gives both results.
 """
 
 from __future__ import annotations
@@ -645,7 +645,7 @@ payment_options:
 registration_deposit:
   kind: PERCENT_OF_PRINCIPAL
   value: 30
-  assumption: Reports say 30% of the dues; it is taken on the principal.
+  assumption: Reports give 30% of the dues; it is taken on the principal.
 waiver:
   - {categories: [LMV-1, LMV-2, LMV-5], percent: 100}
 monitoring: {laggard_threshold_pct: 50}

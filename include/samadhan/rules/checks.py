@@ -2,7 +2,7 @@
 
 Each check records its problems on the reader and returns nothing, so one run reports all of them.
 Bands are half-open intervals (above, up_to]. To test that a set of bands covers a range, the range
-is cut at every band end into elementary cells; each band then contains a cell whole or not at all,
+is cut at every band end into elementary cells. A band then contains each cell whole or not at all,
 so testing one point per cell is exact.
 """
 
@@ -49,7 +49,7 @@ def merge_adjacent(cells: Sequence[Band]) -> list[Band]:
 
 
 def check_phases(reader: Reader, phases: list[Phase], start: date | None, end: date | None) -> None:
-    """Phases must lie inside the window, not overlap, and together cover every day of it."""
+    """Check that the phases lie inside the window, do not overlap, and together cover every day of it."""
     if start is None or end is None:
         return
     for phase in phases:
@@ -102,7 +102,7 @@ def check_eligibility_overlaps(reader: Reader, entries: list[Eligibility]) -> No
 def check_sub_categories_inside(
     reader: Reader, sub_categories: list[SubCategory], eligibility: list[Eligibility]
 ) -> None:
-    """Each sub-category's loads lie inside the eligibility of its category."""
+    """Check that each sub-category's loads lie inside the eligibility of its category."""
     for sub_category in sub_categories:
         path = f"sub_categories[{sub_category.sort_order - 1}]"
         bands = [entry.load_band for entry in eligibility if entry.category == sub_category.category]
@@ -135,7 +135,7 @@ def check_sub_category_overlaps(reader: Reader, sub_categories: list[SubCategory
 def check_sub_categories_cover(
     reader: Reader, sub_categories: list[SubCategory], eligibility: list[Eligibility]
 ) -> None:
-    """Every eligible load has a sub-category, so that every eligible defaulter counts towards a target."""
+    """Check that every eligible load has a sub-category, so every eligible defaulter counts towards a target."""
     for entry in eligibility:
         bands = [item.load_band for item in sub_categories if item.category == entry.category]
         uncovered = [
@@ -161,7 +161,7 @@ def _describe_scope(category: str, phase: str | None, option: str | None) -> str
 
 
 def check_waiver_overlaps(reader: Reader, rules: list[WaiverRule]) -> None:
-    """Two rules from different entries may not both match one consumer; each pair is reported once."""
+    """Check that no two rules from different entries match one consumer; report each pair once."""
     reported: set[tuple[str, str]] = set()
     for index, rule in enumerate(rules):
         for earlier in rules[:index]:
@@ -199,7 +199,7 @@ def check_waiver_gaps(
     phases: list[Phase],
     options: list[PaymentOptionRule],
 ) -> None:
-    """Every eligible category, load, dues amount, phase and offered payment option has a waiver rule."""
+    """Check that every eligible category, load, dues amount, phase and offered option has a waiver rule."""
     for entry in eligibility:
         offered = [option.option for option in options if option.category == entry.category]
         for phase in phases:

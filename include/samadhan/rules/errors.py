@@ -6,7 +6,7 @@ from __future__ import annotations
 class RulesError(ValueError):
     """A rules file that is missing, not YAML, or breaks the format.
 
-    `problems` holds one message per problem, each naming the file, the key path and the problem;
+    `problems` contains one message per problem, each naming the file, the key path and the problem;
     `str(error)` joins them one per line.
     """
 

@@ -39,8 +39,7 @@ def to_decimal(value: Number, what: str) -> Decimal:
 
 def format_number(value: Decimal) -> str:
     """Write a decimal without exponent or trailing zeros: 5000, 2, 0.9."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(value.normalize(), "f")
 
 
 @dataclass(frozen=True)
@@ -123,7 +122,7 @@ class Phase:
 
 @dataclass(frozen=True)
 class Eligibility:
-    """Who the scheme admits in one tariff category and load band."""
+    """The admission rule of one tariff category and load band."""
 
     category: str
     load_band: Band
@@ -202,7 +201,7 @@ class Scheme:
     start: date
     original_end: date
     extensions: tuple[date, ...]  # new end dates, in order; the latest is in force
-    dues_cutoff: date  # the default; `Eligibility.dues_cutoff` holds each category's own
+    dues_cutoff: date  # the default; `Eligibility.dues_cutoff` contains each category's own
     dues_cutoff_by_category: tuple[tuple[str, date], ...]
     target_deadline: date
     notice_deadline: date
@@ -260,7 +259,7 @@ class Scheme:
         principal: Number,
         lpsc: Number,
     ) -> bool:
-        """Whether the scheme admits the consumer and the consumer owes something (principal + LPSC > 0)."""
+        """Return whether the scheme admits the consumer and the consumer owes something (principal + LPSC > 0)."""
         rule = self.eligibility_for(category, self.load_kw(load, unit))
         if rule is None:
             return False

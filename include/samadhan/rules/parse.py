@@ -508,33 +508,42 @@ class SchemeReader(Reader):
     ) -> list[tuple[str | None, Decimal]] | None:
         """Return (phase code or None for any phase, percent) pairs from `percent` or `percent_by_phase`."""
         has_single, has_by_phase = "percent" in entry, "percent_by_phase" in entry
-        if has_single == has_by_phase:
-            if has_single:
-                self.problem(path, "give either percent or percent_by_phase, not both")
-            else:
-                self.problem(f"{path}.percent", "missing required key (or give percent_by_phase)")
+        if has_single and has_by_phase:
+            self.problem(path, "give either percent or percent_by_phase, not both")
+            return None
+        if not has_single and not has_by_phase:
+            self.problem(f"{path}.percent", "missing required key (or give percent_by_phase)")
             return None
         if phase_codes is None:
             return None  # the phases could not be read, and that is reported already
+
         if has_single:
-            percent = self.percent(entry["percent"], f"{path}.percent")
-            if percent is None:
-                return None
-            if "phases" not in entry:
-                return [(None, percent)]
-            listed = self.phase_list(entry["phases"], f"{path}.phases", phase_codes)
-            return None if listed is None else [(phase, percent) for phase in listed]
+            return self.single_percent(entry, path, phase_codes)
         if "phases" in entry:
             self.problem(f"{path}.phases", "not allowed with percent_by_phase, whose keys are the phases")
             return None
-        by_phase = entry["percent_by_phase"]
-        by_phase_path = f"{path}.percent_by_phase"
-        if not isinstance(by_phase, dict) or not by_phase:
-            self.problem(by_phase_path, f"expected a mapping of phase code to percent, got {describe(by_phase)}")
+        return self.percent_by_phase(entry["percent_by_phase"], f"{path}.percent_by_phase", phase_codes)
+
+    def single_percent(
+        self, entry: dict[str, Any], path: str, phase_codes: list[str]
+    ) -> list[tuple[str | None, Decimal]] | None:
+        percent = self.percent(entry["percent"], f"{path}.percent")
+        if percent is None:
+            return None
+        if "phases" not in entry:
+            return [(None, percent)]
+        listed = self.phase_list(entry["phases"], f"{path}.phases", phase_codes)
+        return None if listed is None else [(phase, percent) for phase in listed]
+
+    def percent_by_phase(
+        self, node: Any, path: str, phase_codes: list[str]
+    ) -> list[tuple[str | None, Decimal]] | None:
+        if not isinstance(node, dict) or not node:
+            self.problem(path, f"expected a mapping of phase code to percent, got {describe(node)}")
             return None
         pairs: list[tuple[str | None, Decimal]] = []
-        for key, value in by_phase.items():
-            key_path = join_key(by_phase_path, key)
+        for key, value in node.items():
+            key_path = join_key(path, key)
             if key not in phase_codes:
                 self.problem(key_path, f"unknown phase {key!r}; phases are {', '.join(phase_codes)}")
                 return None
