@@ -267,11 +267,15 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
         )
     for receipt, account, amount, paid_at, reverses, dump_date in PAYMENTS:
         insert_payment(conn, receipt, account, amount, paid_at, reverses, dump_date)
+    # As dbt builds it: a TOTAL row, and each discom's parent is the grand total (TOTAL, ALL).
+    units = [("TOTAL", "ALL", "कुल योग", None, None)]
     for unit, (level, parent_level, parent_code, name) in UNITS.items():
-        conn.execute(
+        units.append((level, unit, name, parent_level or "TOTAL", parent_code or "ALL"))
+    with conn.cursor() as cursor:
+        cursor.executemany(
             "insert into build.dim_unit (unit_level, unit_code, unit_name, parent_level, parent_code)"
             " values (%s, %s, %s, %s, %s)",
-            (level, unit, name, parent_level, parent_code),
+            units,
         )
     with conn.cursor() as cursor:
         cursor.executemany(

@@ -79,6 +79,10 @@ from samadhan.loading.cli import load_command  # noqa: E402
 
 main.add_command(load_command)
 
+from samadhan.checks.command import check_command  # noqa: E402
+
+main.add_command(check_command)
+
 
 if __name__ == "__main__":
     main()
