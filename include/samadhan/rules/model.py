@@ -296,6 +296,7 @@ class Scheme:
 
         `dues_amount` is the amount the dues bands are measured on (see `dues_band_amount`);
         `phase_code` is the phase that decides the waiver (see `waiver_phase_basis` and `phase_on`).
+        A `phase_code` of None matches only the rules that apply in every phase.
         Raises ValueError when no rule matches, which the validator rules out for eligible consumers.
         """
         load_kw = to_decimal(load_kw, "load_kw")

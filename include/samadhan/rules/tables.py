@@ -17,7 +17,7 @@ from samadhan.rules.model import Band, Scheme
 log = logging.getLogger(__name__)
 
 # Each table's columns and types, in order. Columns may be added here; the names and types that dbt
-# reads must stay as they are. A column added to an existing table arrives by `add column if not exists`.
+# reads must stay as they are. A column missing from an existing table is added by `alter table`.
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "scheme": (
         ("scheme_code", "text not null"),
@@ -103,16 +103,26 @@ def table_ddl(table: str) -> str:
 
 def _create_tables(cur: psycopg.Cursor) -> None:
     cur.execute("create schema if not exists rules")
-    for table, columns in TABLES.items():
+    for table in TABLES:
         cur.execute(table_ddl(table))
+    # `alter table` locks out readers even when it changes nothing, so only missing columns are added.
+    existing = set(
+        cur.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'rules'"
+        ).fetchall()
+    )
+    for table, columns in TABLES.items():
         for name, pg_type in columns:
+            if (table, name) in existing:
+                continue
             # A table made before a column was added gets it without its not-null constraint.
             plain_type = pg_type.removesuffix(" not null")
             cur.execute(
-                sql.SQL("alter table {} add column if not exists {} {}").format(
+                sql.SQL("alter table {} add column {} {}").format(
                     sql.Identifier("rules", table), sql.Identifier(name), sql.SQL(plain_type)
                 )
             )
+            log.info("Added column %s to rules.%s", name, table)
 
 
 def _band_ends(band: Band) -> tuple[object, object]:
