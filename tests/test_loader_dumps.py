@@ -85,6 +85,7 @@ def manifest_entry(file_name: str, content: bytes) -> dict[str, object]:
     UTF-8 and whose amount is a plain decimal number.
     """
     text = content.decode("utf-8-sig", "surrogateescape")
+    csv.field_size_limit(1 << 26)
     records = [record for record in csv.reader(io.StringIO(text, newline="")) if record]
     entry: dict[str, object] = {
         "name": file_name,
@@ -101,7 +102,7 @@ def manifest_entry(file_name: str, content: bytes) -> dict[str, object]:
             value = record[position].strip()
             if _PLAIN_DECIMAL.match(value):
                 total += Decimal(value)
-        entry["amount_total"] = f"{total:.2f}"
+        entry["amount_total"] = str(total)
     return entry
 
 

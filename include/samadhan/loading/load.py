@@ -20,8 +20,8 @@ from samadhan.loading.manifest import (
 )
 from samadhan.loading.reading import copy_to_raw, raw_table
 from samadhan.loading.report import FileReport, LoadReport
-from samadhan.loading.scheme import scheme_facts
 from samadhan.loading.schema import LOAD_LOCK_KEY, ensure_schema
+from samadhan.loading.scheme import scheme_facts
 from samadhan.loading.validation import validate_file
 from samadhan.settings import Settings, load_settings
 from samadhan.warehouse import connect
@@ -59,7 +59,7 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
     dump_dir = Path(dump_dir)
     manifest = read_manifest(dump_dir)
     check_files_present(dump_dir, manifest)
-    context = LoadContext(dump_date=manifest.dump_date, scheme=scheme_facts())
+    context = LoadContext(dump_date=manifest.dump_date, scheme=scheme_facts(settings))
     label = manifest.dump_date.isoformat()
 
     with connect(settings) as conn:

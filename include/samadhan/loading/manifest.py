@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from samadhan.contract import DUMP_FILES, FILES_BY_NAME, MANIFEST_NAME
@@ -166,11 +166,14 @@ def check_amount_total(file_name: str, entry: ManifestEntry, column: str, total:
     """Raise `DumpRejected` when the file's control total is not the manifest's `amount_total`.
 
     `total` is the sum of the column over the rows whose value is a plain decimal number; the rows
-    whose value is not are quarantined, and the manifest's total must leave them out too.
+    whose value is not are quarantined, and the manifest's total must leave them out too. The sum is
+    rounded half away from zero to the manifest's decimal places (2 at least), because a value with
+    more places than paise is itself a contract break that quarantines its row.
     """
     if entry.amount_total is None:
         return
-    total = total or Decimal(0)
+    places = max(2, -int(entry.amount_total.as_tuple().exponent))
+    total = (total or Decimal(0)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if total != entry.amount_total:
         raise DumpRejected(
             f"{file_name}: {column} adds up to {total}, but {MANIFEST_NAME} amount_total says {entry.amount_total}"

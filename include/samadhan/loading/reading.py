@@ -214,6 +214,10 @@ def _stream_records(reader, consumed: list[str], line_no: int, field_count: int,
                          f"more than the limit of {MAX_VALUE_CHARS:,}")
         if split is None:
             writer.writerow([start, raw, None, None, *record])
+        elif split[0] == "value_too_long":
+            # The values are kept, so that the row's amount still counts in the control total.
+            unsplit += 1
+            writer.writerow([start, raw, split[0], split[1], *record])
         else:
             unsplit += 1
             writer.writerow([start, _safe_text(raw), split[0], split[1], *nulls])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
+
+from samadhan.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -15,13 +16,12 @@ class SchemeFacts:
     starts_on: date
 
 
-def scheme_facts() -> SchemeFacts:
-    """Return the scheme's code and first day: `SAMADHAN_SCHEME_CODE` and `SAMADHAN_SCHEME_START`.
+def scheme_facts(settings: Settings) -> SchemeFacts:
+    """Read the scheme's code and first day from the rules file `settings.scheme_file`.
 
-    The defaults are the 2021 (Oct-Nov) scheme's: OTS2021, starting 2021-10-21.
+    Raises `samadhan.rules.RulesError` when the rules file is missing or invalid.
     """
-    # NOTE: both facts belong to the scheme's rules file; they are read from the environment here
-    # until the loader reads the rules tables, so a scheme other than the default needs both set.
-    code = os.environ.get("SAMADHAN_SCHEME_CODE", "OTS2021")
-    starts_on = date.fromisoformat(os.environ.get("SAMADHAN_SCHEME_START", "2021-10-21"))
-    return SchemeFacts(code=code, starts_on=starts_on)
+    from samadhan.rules import load_scheme
+
+    scheme = load_scheme(settings.scheme_file)
+    return SchemeFacts(code=scheme.code, starts_on=scheme.start)
