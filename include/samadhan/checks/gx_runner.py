@@ -1,10 +1,10 @@
 """Run the suite's checks through Great Expectations (GX Core 1.24) against the warehouse.
 
-One ephemeral GX context per run: a Postgres data source on the warehouse URL, one query asset per
-(table, batch filter) pair holding that table's rows for the day, one expectation suite and
-validation definition per asset, and one checkpoint over all of them. Each expectation carries the
-check's severity (`fail` as GX's "critical", `warn` as "warning") and the check's name in `meta`,
-which is how the results are matched back to the checks.
+Each run builds one ephemeral GX context with a Postgres data source on the warehouse URL. Each
+(table, batch filter) pair becomes a query asset that selects that table's rows for the day, with
+its own expectation suite and validation definition, and one checkpoint runs them all. Each
+expectation carries the check's severity (`fail` as GX's "critical", `warn` as "warning") and the
+check's name in `meta`, which is how the results are matched back to the checks.
 
 Great Expectations is imported inside `run_with_gx`, because its import takes about 5 seconds and
 the command line and DAG files import this package without running any check.
@@ -29,7 +29,7 @@ class CheckError(RuntimeError):
 
 @dataclass(frozen=True)
 class Finding:
-    """What GX found for one check: how many rows violate it and the first of them."""
+    """The violations GX found for one check: their number and the first of the violating rows."""
 
     check: CheckDefinition
     failing_rows: int
@@ -42,7 +42,7 @@ class Finding:
 def _batch_alias_needed(query: str) -> bool:
     """Whether GX substitutes `{batch}` without an alias, leaving the alias to the query.
 
-    GX 1.24 writes `(batch query) AS subselect` for `{batch}` unless the query holds a JOIN, in which
+    GX 1.24 writes `(batch query) AS subselect` for `{batch}` unless the query contains a JOIN, in which
     case it writes the bare `(batch query)`. PostgreSQL before 16 rejects a subquery in FROM without
     an alias, so the runner adds one exactly when GX does not. GX's own test decides, so the two can
     never disagree.

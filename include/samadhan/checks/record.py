@@ -1,8 +1,8 @@
 """`audit.check_results`: the release verdict as a table that BI tools read.
 
-One row per check per run. A run is named by its `run_id` (Airflow's run id in the DAG); running the
-checks of a day again under the same run id replaces that run's rows for the day, and a new run id
-adds rows beside the earlier runs', so the history of every verdict is kept. The view
+One row per check per run. A run is named by its `run_id`, which is Airflow's run id in the DAG.
+Running the checks of a day again under the same run id replaces that run's rows for the day. A new
+run id adds rows beside the earlier runs', so the history of every verdict is kept. The view
 `audit.latest_check_results` shows each day's latest run only.
 """
 

@@ -90,13 +90,13 @@ def fill_placeholders(text: str, values: dict[str, str], *, where: str, keep: se
     Raises `SuiteError` for a placeholder that is neither given nor kept, so a misspelt parameter
     fails when the suite is built, not as a syntax error in the warehouse.
     """
-    kept = {"batch"} | (keep or set())
+    left_in_place = {"batch"} | (keep or set())
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name in values:
             return values[name]
-        if name in kept:
+        if name in left_in_place:
             return match.group(0)
         raise SuiteError(f"{where}: unknown placeholder {{{name}}}; known: {', '.join(sorted(values))}")
 
