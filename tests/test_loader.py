@@ -25,7 +25,7 @@ def landing(warehouse, tmp_path, monkeypatch):
 
 def query(sql: str, *params) -> list[tuple]:
     with connect() as conn:
-        return conn.execute(sql, params).fetchall()
+        return conn.execute(sql, params or None).fetchall()
 
 
 def quarantined(file_name: str) -> list[tuple]:
