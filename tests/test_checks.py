@@ -852,6 +852,22 @@ def test_sample_keeps_twenty_rows(day: ConnectionParams) -> None:
     assert result.message.endswith("; ...)")
 
 
+def test_second_reversal_of_receipt_is_not_collected(day: ConnectionParams) -> None:
+    with psycopg.connect(day.conninfo()) as conn:
+        insert_payment(conn, "R13", "3000000001", "-400.00", "2021-10-25 09:00", "R3", DAY)
+    _verdict, result = run_one("forms_grand_totals_match_billing")
+
+    assert result.status == "pass"
+
+
+def test_unreachable_database_raises(day: ConnectionParams, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = ConnectionParams(day.host, day.port, day.user, day.password, "no_such_database").sqlalchemy_url()
+    monkeypatch.setenv("SAMADHAN_DATABASE_URL", url)
+
+    with pytest.raises(CheckError, match="cannot connect to the warehouse.*no_such_database"):
+        run_release_checks(DAY, "unreachable", only=["dump_files_loaded"])
+
+
 def test_missing_table_raises(day: ConnectionParams) -> None:
     execute(day, "drop table build.dim_hierarchy")
 

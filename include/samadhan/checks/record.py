@@ -47,7 +47,16 @@ where results.run_id = (
 
 
 def ensure_check_results_table(conn: psycopg.Connection) -> None:
-    """Create `audit.check_results` and its view where missing, in the caller's transaction."""
+    """Create `audit.check_results` and its view where missing, in the caller's transaction.
+
+    Does nothing when both exist, so that a run does not replace the view while BI tools read it.
+    """
+    existing = conn.execute(
+        "select to_regclass('audit.check_results') is not null"
+        " and to_regclass('audit.latest_check_results') is not null"
+    ).fetchone()
+    if existing and existing[0]:
+        return
     with conn.transaction():
         conn.execute("select pg_advisory_xact_lock(%s)", (CHECKS_DDL_LOCK_KEY,))
         for statement in CHECK_RESULTS_DDL:
