@@ -83,6 +83,10 @@ from samadhan.checks.command import check_command  # noqa: E402
 
 main.add_command(check_command)
 
+from samadhan.generator.command import generate as generate_command  # noqa: E402
+
+main.add_command(generate_command)
+
 
 if __name__ == "__main__":
     main()

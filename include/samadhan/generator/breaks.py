@@ -2,8 +2,8 @@
 
 Every day a small share of the rows of most files is broken in one of many ways (`KINDS`). A
 broken row stays one CSV record, so it is still a row of the file and of its manifest. The share
-of broken rows stays under 1% of any file part of at least 101 rows; a part of 25 to 100 rows gets
-one broken row, and a smaller part none. Staff and camps get extra broken rows instead of broken
+of broken rows stays under 1% of any file part of at least 101 rows, and smaller parts get none,
+except at tiny scale, where a part of 25 to 100 rows gets one so that the tests see breaks. Staff and camps get extra broken rows instead of broken
 real ones, so that no event loses the staff member or camp it names. A beat under two feeders is
 a whole-file matter and is made only on request (see `hierarchy_table`).
 """
@@ -44,11 +44,11 @@ INVALID_CODES = {
 _DATE_PREFIX = re.compile(r"\d{2}-\d{2}-\d{4}")
 
 
-def break_budget(rows: int, share: float, draw: float) -> int:
-    """Return how many of `rows` rows to break: about `share` of them, at most the cap."""
+def break_budget(rows: int, share: float, draw: float, small_files: bool) -> int:
+    """Return how many of `rows` rows to break: about `share` of them, at least one, at most the cap."""
     if rows >= 101:
         cap = int(rows * 0.0099)
-    elif rows >= 25:
+    elif rows >= 25 and small_files:
         cap = 1
     else:
         cap = 0
@@ -433,7 +433,9 @@ def apply_breaks(
     dump_file = table.dump_file
     rows = table.row_count
     context = BreakContext(plan, day, dump_file, key)
-    budget = break_budget(rows, BREAK_SHARE[dump_file.name], context.uniform("budget", 0)) - already_broken
+    budget = break_budget(
+        rows, BREAK_SHARE[dump_file.name], context.uniform("budget", 0), plan.scale.break_small_files
+    ) - already_broken
     candidates = np.arange(rows) if eligible_rows is None else np.asarray(eligible_rows)
     if budget <= 0 or len(candidates) == 0:
         return

@@ -23,7 +23,7 @@ _NEEDS_QUOTES = re.compile(r'[",\r\n]')
 # The control total counts an amount cell written as the contract allows: plain decimal, <= 2 places.
 _PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d{1,2})?")
 
-TWO_DIGITS = np.array([f"{value:02d}" for value in range(100)], dtype=object)
+_TWO_DIGIT_TEXT = [f"{value:02d}" for value in range(100)]
 # "HH:MM:SS" for every second of a day.
 CLOCK = np.array(
     [f"{second // 3600:02d}:{second // 60 % 60:02d}:{second % 60:02d}" for second in range(86400)], dtype=object
@@ -45,12 +45,12 @@ def amount_cells(paise: np.ndarray) -> list[str]:
     """Format integer paise as rupees with two places ("-1234.05"), without float rounding."""
     paise = np.asarray(paise, dtype=np.int64)
     magnitude = np.abs(paise)
-    rupees = (magnitude // 100).astype(str).astype(object)
-    cells = rupees + "." + TWO_DIGITS[magnitude % 100]
-    negative = paise < 0
-    if negative.any():
-        cells[negative] = "-" + cells[negative]
-    return cells.tolist()
+    rupees = (magnitude // 100).tolist()
+    fraction = (magnitude % 100).tolist()
+    cells = [f"{whole}.{_TWO_DIGIT_TEXT[part]}" for whole, part in zip(rupees, fraction, strict=True)]
+    for row in np.flatnonzero(paise < 0).tolist():
+        cells[row] = "-" + cells[row]
+    return cells
 
 
 def paise_text(paise: int) -> str:

@@ -6,6 +6,7 @@ or staff member gets the same name, number and address every day.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -122,6 +123,15 @@ _LATIN_ADDRESSES = (
 _ADDRESS_WEIGHTS = (0.55, 0.3, 0.05, 0.04, 0.04)
 
 
+def _template_pieces(template: str) -> list[str]:
+    """Split an address template into literal text and field names, alternating, literal first.
+
+    The literal text is CSV-escaped here once (quotes doubled), since every address is quoted.
+    """
+    pieces = re.split(r"\{(\w+)\}", template)
+    return [piece.replace('"', '""') if index % 2 == 0 else piece for index, piece in enumerate(pieces)]
+
+
 def address_cells(
     hasher: Hasher,
     stream: str,
@@ -134,25 +144,28 @@ def address_cells(
 ) -> list[str]:
     """Return quoted addresses with commas, some with line breaks or a quoted landmark, a few empty.
 
-    `places`, `posts` and `districts` are (Devanagari, Latin) names per key.
+    `places`, `posts` and `districts` are (Devanagari, Latin) names per key, free of quotes.
     """
-    layout = hasher.pick(stream + "/layout", _ADDRESS_WEIGHTS, keys).tolist()
-    house = hasher.integers(stream + "/house", 1, 999, keys).tolist()
-    landmark = hasher.integers(stream + "/landmark", 0, len(LANDMARKS), keys).tolist()
-    empty = (hasher.uniform(stream + "/empty", keys) < empty_share).tolist()
-    cells = []
-    for row, is_latin in enumerate(latin.tolist()):
-        if empty[row]:
-            cells.append("")
-            continue
-        script = 1 if is_latin else 0
-        template = (_LATIN_ADDRESSES if is_latin else _HINDI_ADDRESSES)[layout[row]]
-        text = template.format(
-            house=house[row],
-            place=places[script][row],
-            post=posts[script][row],
-            district=districts[script][row],
-            landmark=LANDMARKS[landmark[row]][script],
-        )
-        cells.append('"' + text.replace('"', '""') + '"')
-    return cells
+    layout = hasher.pick(stream + "/layout", _ADDRESS_WEIGHTS, keys)
+    house = hasher.integers(stream + "/house", 1, 999, keys).astype(str).astype(object)
+    landmark = hasher.integers(stream + "/landmark", 0, len(LANDMARKS), keys)
+    empty = hasher.uniform(stream + "/empty", keys) < empty_share
+    cells = np.full(len(keys), "", dtype=object)
+    for script, templates in ((0, _HINDI_ADDRESSES), (1, _LATIN_ADDRESSES)):
+        fields = {
+            "house": house,
+            "place": places[script],
+            "post": posts[script],
+            "district": districts[script],
+            "landmark": np.array([pair[script] for pair in LANDMARKS], dtype=object)[landmark],
+        }
+        for number, template in enumerate(templates):
+            rows = np.flatnonzero((latin == bool(script)) & (layout == number) & ~empty)
+            if len(rows) == 0:
+                continue
+            pieces = _template_pieces(template)
+            text = np.full(len(rows), '"' + pieces[0], dtype=object)
+            for index in range(1, len(pieces), 2):
+                text = text + fields[pieces[index]][rows] + pieces[index + 1]
+            cells[rows] = text + '"'
+    return cells.tolist()

@@ -27,6 +27,9 @@ class Scale:
     reversal_share: float  # share of counter payments whose cheque bounces
     resend_share: float  # share of event rows that the billing system sends again on a later day
     ordinary_payment_rate: float  # chance per consumer per day of a payment outside the scheme
+    # Whether a file part of 25 to 100 rows gets one broken row (above 1% of it); otherwise only
+    # parts of at least 101 rows get broken rows, so that no file has 1% of its rows broken.
+    break_small_files: bool
     chunk_consumers: int  # consumer slots generated together, in one process
     workers: int  # processes that generate chunks; 1 means in the calling process
 
@@ -36,13 +39,14 @@ SCALES: dict[str, Scale] = {
         name="tiny", consumers=300, zone_codes=("Z101",), circles=1, divisions=2, subdivisions=2,
         substations=3, feeders=6, beats=12, compression=8, registration_share=0.85, notice_share=0.95,
         revision_share=0.15, reversal_share=0.2, resend_share=0.1, ordinary_payment_rate=0.01,
-        chunk_consumers=100_000, workers=1,
+        break_small_files=True, chunk_consumers=100_000, workers=1,
     ),
     "district": Scale(
         name="district", consumers=50_000, zone_codes=("Z101", "Z104"), circles=3, divisions=5,
         subdivisions=12, substations=30, feeders=120, beats=400, compression=1, registration_share=0.32,
         notice_share=0.92, revision_share=0.03, reversal_share=0.01, resend_share=0.003,
-        ordinary_payment_rate=0.0005, chunk_consumers=100_000, workers=1,
+        ordinary_payment_rate=0.0005, break_small_files=False,
+        chunk_consumers=100_000, workers=1,
     ),
     "state": Scale(
         name="state", consumers=20_000_000, zone_codes=tuple(f"Z{code}" for code in (
@@ -50,6 +54,7 @@ SCALES: dict[str, Scale] = {
             401, 402, 403, 404, 405, 501,
         )), circles=90, divisions=330, subdivisions=1_250, substations=4_200, feeders=21_000, beats=150_000,
         compression=1, registration_share=0.32, notice_share=0.92, revision_share=0.03, reversal_share=0.01,
-        resend_share=0.003, ordinary_payment_rate=0.0005, chunk_consumers=100_000, workers=2,
+        resend_share=0.003, ordinary_payment_rate=0.0005, break_small_files=False,
+        chunk_consumers=100_000, workers=2,
     ),
 }

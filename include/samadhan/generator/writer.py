@@ -86,7 +86,9 @@ def _render(table: Table) -> Part:
 def _limit_changed_copies(plan: Plan, dump_file: DumpFile, rows: EventRows, day: int, key: int) -> int:
     """Keep the changed copies within the file part's break budget; return how many remain."""
     context = BreakContext(plan, day, dump_file, key)
-    budget = break_budget(len(rows), BREAK_SHARE[dump_file.name], context.uniform("budget", 0))
+    budget = break_budget(
+        len(rows), BREAK_SHARE[dump_file.name], context.uniform("budget", 0), plan.scale.break_small_files
+    )
     changed = np.flatnonzero(rows.changed)
     rows.changed[changed[budget:]] = False
     return min(len(changed), budget)
