@@ -78,6 +78,9 @@ main.add_command(rules_group)
 from samadhan.loading.cli import load_command  # noqa: E402
 
 main.add_command(load_command)
+from samadhan.access.cli import access_group  # noqa: E402
+
+main.add_command(access_group)
 
 from samadhan.checks.command import check_command  # noqa: E402
 
