@@ -112,6 +112,6 @@ class Passwords:
 
     def describe_missing(self, role: str) -> str:
         """Return where a password for `role` was looked for, for the log line that says it is missing."""
-        places = [env_key(role)]
-        places.append(f"the secrets file {self.file_path}" if self.file_path else f"a secrets file ({SECRETS_FILE_ENV} unset)")
-        return " or ".join(places)
+        if self.file_path:
+            return f"{env_key(role)} or the secrets file {self.file_path}"
+        return f"{env_key(role)} or a secrets file ({SECRETS_FILE_ENV} unset)"

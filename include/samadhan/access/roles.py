@@ -3,14 +3,16 @@
 Roles are cluster-wide, so every name starts with `SAMADHAN_ROLE_PREFIX` (empty by default): two
 warehouses on one server, such as test databases, use different prefixes.
 
-| role | login | what it may do |
-|---|---|---|
-| `samadhan_loader` | with a password | write `raw`, `billing`, `audit`, `rules` |
-| `samadhan_builder` | with a password | read `billing`, `rules`, `audit`; write `stg`, `int`, `build`, `marts`, `reports` |
-| `samadhan_pipeline` | with a password | member of loader and builder: the Airflow tasks, which run every step |
-| `samadhan_reader` | never | group role: read the released `marts` and `reports`, rows filtered per member |
-| `reader_state` | with a password | member of `samadhan_reader`; sees every discom and the statewide totals |
-| `reader_<discom>` | with a password | member of `samadhan_reader`; sees its discom's rows only |
+- `samadhan_loader` (logs in with a password): writes `raw`, `billing`, `audit`, `rules`.
+- `samadhan_builder` (logs in with a password): reads `billing`, `rules`, `audit`; writes `stg`,
+  `int`, `build`, `marts`, `reports`.
+- `samadhan_pipeline` (logs in with a password): member of the loader and the builder, for the
+  Airflow tasks, which run every step through one connection setting.
+- `samadhan_reader` (never logs in): the group role that reads the released `marts` and `reports`,
+  rows filtered per member.
+- `reader_state` (logs in with a password): member of `samadhan_reader`; sees every discom and the
+  statewide totals.
+- `reader_<discom>` (logs in with a password): member of `samadhan_reader`; sees its discom's rows.
 """
 
 from __future__ import annotations
