@@ -1,11 +1,12 @@
 """Rows that break the dump contract, as the vendors' systems produce them.
 
-Every day a small share of the rows of most files is broken in one of many ways (`KINDS`). A
-broken row stays one CSV record, so it is still a row of the file and of its manifest. The share
-of broken rows stays under 1% of any file part of at least 101 rows, and smaller parts get none,
-except at tiny scale, where a part of 25 to 100 rows gets one so that the tests see breaks. Staff and camps get extra broken rows instead of broken
-real ones, so that no event loses the staff member or camp it names. A beat under two feeders is
-a whole-file matter and is made only on request (see `hierarchy_table`).
+Every day a small share of the rows of most files is broken in one of many ways (`kinds_for`).
+A broken row stays one CSV record, so it is still a row of the file and of its manifest. Under
+1% of the rows of a file part of at least 101 rows are broken, and smaller parts get none. At
+tiny scale a part of 25 to 100 rows gets one broken row, so that the tests see breaks.
+Staff and camps get extra broken rows instead of broken real ones, so that no event loses the
+staff member or camp it names. A beat under two feeders is a whole-file matter, made only on
+request by `hierarchy_table`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from samadhan.contract import DumpFile
-from samadhan.generator.csvtext import Table, parse_plain_amount, paise_text, quote
+from samadhan.generator.csvtext import Table, paise_text, parse_plain_amount, quote
 from samadhan.generator.plan import Plan
 
 # Share of rows broken per file, before the cap.
@@ -104,8 +105,10 @@ def wrong_column_count(context: BreakContext, cells: Cells, row: int) -> bool:
 
 
 def broken_quoting(context: BreakContext, cells: Cells, row: int) -> bool:
-    """Quotes inside a quoted field that are not doubled, as in "Ram "Pappu" Yadav". The quotes
-    stay balanced, so the row remains one record for any CSV reader."""
+    """Put undoubled quotes inside a quoted field, as in "Ram "Pappu" Yadav".
+
+    The quotes stay balanced, so the row remains one record for any CSV reader.
+    """
     text_columns = [column.name for column in context.dump_file.columns if column.pg_type == "text"]
     simple = [name for name in text_columns if len(cells[_column(context, name)]) >= 3
               and not _needs_care(cells[_column(context, name)])]
@@ -149,12 +152,13 @@ def bad_date_format(context: BreakContext, cells: Cells, row: int) -> bool:
     day, month, year = cells[index][:10].split("-")
     style = context.integer("date_style", 0, 3, row)
     rest = cells[index][10:]
-    cells[index] = (f"{year}-{month}-{day}{rest}", f"{day}/{month}/{year}{rest}", f"{day}.{month}.{year[2:]}{rest}")[style]
+    styles = (f"{year}-{month}-{day}{rest}", f"{day}/{month}/{year}{rest}", f"{day}.{month}.{year[2:]}{rest}")
+    cells[index] = styles[style]
     return True
 
 
 def future_event(context: BreakContext, cells: Cells, row: int) -> bool:
-    """The event's own date a few days after the dump date."""
+    """Move the event's own date a few days past the dump date."""
     name = context.dump_file.event_date_column
     if name is None or not cells[_column(context, name)]:
         return False
@@ -172,7 +176,7 @@ def _amount_index(context: BreakContext, cells: Cells, row: int) -> int | None:
 
 
 def amount_thousands_separator(context: BreakContext, cells: Cells, row: int) -> bool:
-    """Indian digit grouping: 1,23,456.78."""
+    """Write the amount with Indian digit grouping: 1,23,456.78."""
     index = _amount_index(context, cells, row)
     if index is None:
         return False
@@ -244,7 +248,7 @@ def unknown_account(context: BreakContext, cells: Cells, row: int) -> bool:
 
 
 def bad_account_no(context: BreakContext, cells: Cells, row: int) -> bool:
-    """An account number that is not 10 digits."""
+    """Cut or lengthen the account number so that it is not 10 digits."""
     account = cells[_column(context, "account_no")]
     cells[_column(context, "account_no")] = account[:8] if context.uniform("short", row) < 0.5 else account + "7"
     return True
@@ -272,7 +276,7 @@ def camp_channel_without_camp(context: BreakContext, cells: Cells, row: int) -> 
 
 
 def negative_without_reversal(context: BreakContext, cells: Cells, row: int) -> bool:
-    """A negative amount that names no receipt to reverse."""
+    """Make the amount negative without naming a receipt to reverse."""
     index = _column(context, "amount")
     value = parse_plain_amount(cells[index])
     if value is None or value <= 0:
@@ -298,7 +302,7 @@ InsertKind = Callable[[BreakContext, Cells, int], "Cells | None"]
 
 
 def duplicate_key(context: BreakContext, cells: Cells, row: int) -> Cells | None:
-    """A second row with the same key and one other field changed."""
+    """Return a second row with the same key and one other field changed."""
     copy = list(cells)
     key_columns = set(context.dump_file.key)
     for name in _money_columns(context.dump_file) + _columns_of_type(context.dump_file, "integer"):
@@ -322,7 +326,7 @@ def duplicate_key(context: BreakContext, cells: Cells, row: int) -> Cells | None
 
 
 def reversal_amount_mismatch(context: BreakContext, cells: Cells, row: int) -> Cells | None:
-    """A reversal of this receipt whose amount is not exactly its negative."""
+    """Return a reversal of this receipt whose amount is not exactly its negative."""
     value = parse_plain_amount(cells[_column(context, "amount")])
     receipt = cells[_column(context, "receipt_no")]
     if value is None or value <= 100 or not receipt.startswith("RC"):
@@ -377,7 +381,7 @@ INSERT_KINDS: dict[str, dict[str, tuple[InsertKind, float]]] = {
 
 
 def _has_columns_for(dump_file: DumpFile, name: str) -> bool:
-    """Whether the file has a column that kind `name` can break."""
+    """Return whether the file has a column that kind `name` can break."""
     types = {column.pg_type for column in dump_file.columns}
     needs = {
         "bad_date": {"date", "timestamp"},

@@ -31,7 +31,7 @@ CLOCK = np.array(
 
 
 def quote(text: str) -> str:
-    """Return the cell for `text`, quoted and with doubled quotes when it holds a comma, quote or line break."""
+    """Return the cell for `text`: quoted, with quotes doubled, if it contains a comma, quote or line break."""
     if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

@@ -9,7 +9,7 @@ is splitmix64's finaliser, applied in numpy's wrapping uint64 arithmetic.
 from __future__ import annotations
 
 import zlib
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -31,7 +31,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> _SHIFT_31)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stream_key(stream: str) -> np.uint64:
     # crc32 rather than hash(): str hashes change between Python processes.
     data = stream.encode()

@@ -27,8 +27,8 @@ class Scale:
     reversal_share: float  # share of counter payments whose cheque bounces
     resend_share: float  # share of event rows that the billing system sends again on a later day
     ordinary_payment_rate: float  # chance per consumer per day of a payment outside the scheme
-    # Whether a file part of 25 to 100 rows gets one broken row (above 1% of it); otherwise only
-    # parts of at least 101 rows get broken rows, so that no file has 1% of its rows broken.
+    # Whether a file part of 25 to 100 rows gets one broken row, which is above 1% of it. Without
+    # this, only parts of at least 101 rows get broken rows, and under 1% of them.
     break_small_files: bool
     chunk_consumers: int  # consumer slots generated together, in one process
     workers: int  # processes that generate chunks; 1 means in the calling process

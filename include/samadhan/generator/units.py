@@ -20,7 +20,7 @@ SUB_CATEGORY_NAMES = np.array(SUB_CATEGORIES, dtype=object)
 
 
 def camps_table(plan: Plan, day: int, attendance: np.ndarray) -> Table:
-    """Return camps.csv for `day`: one camp at each substation that holds one.
+    """Return camps.csv for `day`: one camp at each substation that has a camp that day.
 
     `attendance` counts the CAMP registrations and payments of the day per substation; walk-ins
     who only asked questions are added to it.
@@ -52,7 +52,7 @@ def camps_table(plan: Plan, day: int, attendance: np.ndarray) -> Table:
 def _units_below(plan: Plan, level: str) -> list[np.ndarray]:
     """Substation indexes under each unit of `level`."""
     hierarchy = plan.hierarchy
-    # Walk up from the substations until `ancestor` holds each substation's unit at `level`.
+    # Walk up from the substations until `ancestor` is each substation's unit at `level`.
     ancestor = np.arange(len(hierarchy.units["substation"].codes))
     for child in LEVELS[5:0:-1]:
         if child == level:
@@ -63,59 +63,62 @@ def _units_below(plan: Plan, level: str) -> list[np.ndarray]:
     return [order[bounds[unit] : bounds[unit + 1]] for unit in range(len(bounds) - 1)]
 
 
-def camp_visits_table(plan: Plan, day: int) -> Table:
-    """Return camp_visits.csv for `day`: the CE's daily visit in each zone, the EE's visit in each
-    sub-division, and a few by SEs; some are missing, some arrive a day late."""
+# Who visits camps: (level of the officer's post, level whose units each get one visit, chance
+# of the visit on a day). The CE covers the zone, the EE every sub-division, a few SEs their circle.
+VISIT_RULES = (("zone", "zone", 0.85), ("division", "subdivision", 0.8), ("circle", "circle", 0.3))
+
+
+def _visits_on(plan: Plan, event_day: int) -> list[tuple[str, str, str, int, int]]:
+    """Return (visit_id, camp_id, staff_id, second of the day, report delay) of the visits made on a day."""
     hierarchy = plan.hierarchy
     hasher = plan.hasher
     substations = np.arange(len(hierarchy.units["substation"].codes))
-    visit_ids: list[str] = []
-    camp_ids: list[str] = []
-    staff_ids: list[str] = []
-    visit_days: list[int] = []
-    visit_seconds: list[int] = []
+    held = plan.camp_held(substations, np.full(len(substations), event_day))
+    day_text = plan.compact_dates(np.array([event_day]))[0]
+    visits = []
+    for post_level, visit_level, chance in VISIT_RULES:
+        groups = _units_below(plan, visit_level)
+        post_of_group = np.arange(len(groups)) if post_level == visit_level else hierarchy.units[visit_level].parent
+        visits_of_post: dict[int, int] = {}
+        for group, members in enumerate(groups):
+            key = hash_key(post_level, group)
+            open_camps = members[held[members]]
+            if len(open_camps) == 0 or hasher.uniform("visit/made", key, event_day)[0] >= chance:
+                continue
+            post_unit = int(post_of_group[group])
+            staff_id = hierarchy.staff.head_of[post_level][post_unit]
+            number = visits_of_post.get(post_unit, 0) + 1
+            visits_of_post[post_unit] = number
+
+            camp = open_camps[int(hasher.integers("visit/camp", 0, len(open_camps), key, event_day)[0])]
+            camp_id = plan.camp_ids(np.array([camp]), np.array([event_day]))[0]
+            seconds = int(hasher.integers("visit/time", 11 * 3600, 16 * 3600 + 1800, key, event_day)[0])
+            delay = int(hasher.uniform("visit/delay", key, event_day)[0] < 0.08)
+            visits.append((f"VST{day_text}{staff_id}{number:02d}", camp_id, staff_id, seconds, delay))
+    return visits
+
+
+def camp_visits_table(plan: Plan, day: int) -> Table:
+    """Return camp_visits.csv for `day`: the visits made that day or, reported a day late, the day before.
+
+    Some visits are never made, so some camps and sub-divisions go without one.
+    """
+    rows = []
     for event_day in range(max(0, day - 1), day + 1):
-        held = plan.camp_held(substations, np.full(len(substations), event_day))
-        plans = (
-            ("zone", "zone", 0.85),  # (level of the post, level whose units each get a visit, chance)
-            ("division", "subdivision", 0.8),
-            ("circle", "circle", 0.3),
-        )
-        for post_level, visit_level, chance in plans:
-            groups = _units_below(plan, visit_level)
-            parent_of_group = np.arange(len(groups))
-            if post_level != visit_level:
-                parent_of_group = hierarchy.units[visit_level].parent
-            number_of_post: dict[int, int] = {}
-            for group, members in enumerate(groups):
-                post_unit = int(parent_of_group[group])
-                staff_id = hierarchy.staff.head_of[post_level][post_unit]
-                key = hash_key(post_level, group)
-                open_camps = members[held[members]]
-                if len(open_camps) == 0 or hasher.uniform("visit/made", key, event_day)[0] >= chance:
-                    continue
-                delay = int(hasher.uniform("visit/delay", key, event_day)[0] < 0.08)
-                number = number_of_post.get(post_unit, 0)
-                number_of_post[post_unit] = number + 1
-                if event_day + delay != day:
-                    continue
-                camp = open_camps[int(hasher.integers("visit/camp", 0, len(open_camps), key, event_day)[0])]
-                visit_ids.append(f"VST{plan.compact_dates(np.array([event_day]))[0]}{staff_id}{number + 1:02d}")
-                camp_ids.append(plan.camp_ids(np.array([camp]), np.array([event_day]))[0])
-                staff_ids.append(staff_id)
-                visit_days.append(event_day)
-                visit_seconds.append(int(hasher.integers("visit/time", 11 * 3600, 16 * 3600 + 1800, key, event_day)[0]))
+        rows += [(event_day, *visit) for visit in _visits_on(plan, event_day) if event_day + visit[4] == day]
+    days = np.array([row[0] for row in rows], dtype=np.int64)
+    seconds = np.array([row[4] for row in rows], dtype=np.int64)
     columns = {
-        "visit_id": visit_ids,
-        "camp_id": camp_ids,
-        "staff_id": staff_ids,
-        "visited_at": plan.timestamps(np.array(visit_days, dtype=np.int64), np.array(visit_seconds)).tolist(),
+        "visit_id": [row[1] for row in rows],
+        "camp_id": [row[2] for row in rows],
+        "staff_id": [row[3] for row in rows],
+        "visited_at": plan.timestamps(days, seconds).tolist(),
     }
     return Table(CAMP_VISITS, columns)
 
 
 def hash_key(level: str, unit: int | np.ndarray) -> np.ndarray:
-    """A number that identifies a unit of any level, for hashing."""
+    """Return a number that identifies a unit of any level, for hashing."""
     return np.asarray(unit, dtype=np.int64) * 8 + LEVELS.index(level)
 
 
