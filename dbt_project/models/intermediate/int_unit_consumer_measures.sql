@@ -15,10 +15,13 @@ unit_beats as (
 eligible_consumers as (
 
     -- A unit counts the eligible defaulters of each day's own snapshot. "Became fully paid" is
-    -- fully paid as of the day and not as of the day before.
+    -- fully paid as of the report date and not as of the day before; it is not worked out for the
+    -- day before, whose own day before is not in the table.
     select
         on_day.*,
-        on_day.is_fully_paid and not coalesce(day_before.is_fully_paid, false) as became_fully_paid
+        on_day.as_of_date = {{ report_date_literal(var('report_date')) }}
+        and on_day.is_fully_paid
+        and not coalesce(day_before.is_fully_paid, false) as became_fully_paid
 
     from scheme_status as on_day
     left join scheme_status as day_before
