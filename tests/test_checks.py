@@ -133,6 +133,7 @@ WAREHOUSE_DDL = [
     "create schema rules",
     "create schema audit",
     "create schema build",
+    "create schema int",
     *_billing_ddl(),
     """create table rules.eligibility (
         tariff_category text not null, load_min_kw numeric, load_max_kw numeric, connection_statuses text[],
@@ -156,7 +157,7 @@ WAREHOUSE_DDL = [
         for part in ("code", "name")
     )
     + ")",
-    """create table build.int_consumer_scheme_status (
+    """create table int.int_consumer_scheme_status (
         as_of_date date, account_no text, beat_code text, is_eligible boolean, sub_category text,
         principal_arrears numeric(14,2), lpsc_arrears numeric(14,2), registered boolean,
         net_paid numeric(14,2), fully_paid boolean)""",
@@ -245,7 +246,7 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
             insert_consumer(conn, dump_date, account, tariff, load, unit, beat, feeder, principal, lpsc, status)
     for account, _tariff, _load, _unit, _status, beat, _feeder, principal, lpsc in CONSUMERS:
         conn.execute(
-            "insert into build.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible,"
+            "insert into int.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible,"
             " sub_category, principal_arrears, lpsc_arrears) values (%s, %s, %s, %s, %s, %s, %s)",
             (DAY, account, beat, account in ELIGIBLE, ELIGIBLE.get(account), principal, lpsc),
         )
@@ -587,14 +588,14 @@ def test_form1_missing_all_row_fails(day: ConnectionParams) -> None:
 # --- 4. no eligible consumer is missing --------------------------------------------------------
 
 def test_eligible_consumer_under_unknown_beat_fails(day: ConnectionParams) -> None:
-    execute(day, "update build.int_consumer_scheme_status set beat_code = 'B9' where account_no = '3000000003'")
+    execute(day, "update int.int_consumer_scheme_status set beat_code = 'B9' where account_no = '3000000003'")
     # A consumer who is not eligible may sit anywhere.
-    execute(day, "update build.int_consumer_scheme_status set beat_code = 'B8' where account_no = '3000000005'")
+    execute(day, "update int.int_consumer_scheme_status set beat_code = 'B8' where account_no = '3000000005'")
     _verdict, result = run_one("eligible_consumers_under_known_beats")
 
     assert result.status == "fail"
     assert result.message == (
-        "build.int_consumer_scheme_status: 1 eligible consumer under a beat missing from build.dim_hierarchy,"
+        "int.int_consumer_scheme_status: 1 eligible consumer under a beat missing from build.dim_hierarchy,"
         " so absent from the forms (account 3000000003 on beat B9 (LMV5))"
     )
 
@@ -602,7 +603,7 @@ def test_eligible_consumer_under_unknown_beat_fails(day: ConnectionParams) -> No
 def test_grand_total_not_counting_every_consumer_fails(day: ConnectionParams) -> None:
     execute(
         day,
-        "insert into build.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible, sub_category)"
+        "insert into int.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible, sub_category)"
         " values (%s, '3000000007', 'B1', true, 'LMV5')",
         (DAY,),
     )
@@ -839,7 +840,7 @@ def test_sample_keeps_twenty_rows(day: ConnectionParams) -> None:
     for number in range(25):
         execute(
             day,
-            "insert into build.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible)"
+            "insert into int.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible)"
             " values (%s, %s, 'B9', true)",
             (DAY, f"39{number:08d}"),
         )
