@@ -1,8 +1,8 @@
 """Hand-made dump folders for tests: CSV text written as given, plus a `_manifest.json` that matches it.
 
-A test writes each file's CSV text (header row included) as a literal; `write_dump` fills in the
-event files it leaves out with their header row alone, and computes for every file the row count,
-the SHA-256 of its bytes and, where the contract names an amount column, the control total.
+A test writes each file's CSV text, header row included, as a literal. `write_dump` writes the
+event files a test leaves out with their header row alone. For every file it computes the row
+count, the SHA-256 of its bytes and, where the contract names an amount column, the control total.
 """
 
 from __future__ import annotations

@@ -2,11 +2,12 @@
 """Forms 1 and 2 for three days of a hand-made dump, checked to the paisa against hand-computed tables.
 
 The dump has 20 consumers in one discom, zone, circle and division, two sub-divisions, three
-substations, three feeders and five beats, over 21, 22 and 23 October 2021, under the default
-OTS2021 rules (LMV-1 and LMV-5 at any load, LMV-2 up to 5 kW; LPSC waived 100% up to 2 kW and for
-LMV-5, 50% above 2 kW; BHP x 0.746 and kVA x 0.9 to kW). Each day runs through `run_day`, the whole
-pipeline, and the released tables `reports.rpt_form1` and `reports.rpt_form2` are compared, cell by
-cell, with the expected tables below. The pipeline runs once per module, so each test only reads.
+substations, three feeders and five beats, over 21, 22 and 23 October 2021. The default OTS2021
+rules apply: LMV-1 and LMV-5 at any load and LMV-2 up to 5 kW are eligible, and the LPSC is waived
+100% up to 2 kW and for LMV-5, 50% above 2 kW (BHP x 0.746 and kVA x 0.9 give kW). Each day runs
+through `run_day`, the whole pipeline. The released tables `reports.rpt_form1` and
+`reports.rpt_form2` are then compared, cell by cell, with the expected tables below. The pipeline
+runs once per module, so each test only reads what it left.
 
 The consumers (P = principal, L = LPSC, W = waiver = round(L x percent / 100, 2), S = settlement =
 P + L - W):
@@ -165,7 +166,7 @@ ST-CW4,Rajesh,CONTRACT_WORKER,BEAT,TWG-B1,9415000013
 ST-MR5,कमला,METER_READER,BEAT,UTD-B1,9415000014
 """
 
-# Consumer 3000000002's address holds a comma, quotes and a line break, as RFC 4180 allows.
+# Consumer 3000000002's address contains a comma, quotes and a line break, as RFC 4180 allows.
 CONSUMERS_CSV = """\
 account_no,consumer_name,guardian_name,address,mobile,tariff_category,supply_area,sanctioned_load,load_unit,connection_status,beat_code,feeder_code,principal_arrears,lpsc_arrears,dues_cutoff_date,court_case,last_payment_date
 3000000001,राम प्रसाद,शिव प्रसाद,"मकान 12, मटियारी, लखनऊ",9876543210,LMV-1,URBAN,1.000,KW,ACTIVE,MTR-B1,MATIYARI-F1,10000.00,2500.00,30-09-2021,N,15-03-2020
