@@ -9,7 +9,7 @@ Steps, each safe to repeat:
    database that connects as that role (`POST /api/database`), unless a database of that name exists.
 
 Each database connects as one reader role, so PostgreSQL's row-level security decides what its
-questions can show: the statewide reader's database sees every discom, `reader_dvvnl`'s only DVVNL.
+questions can show: the statewide reader's database reads every discom, `reader_dvvnl`'s only DVVNL.
 Open-source Metabase cannot pass the person's identity to PostgreSQL, so keep each discom's Metabase
 group on its own database (Admin > Permissions).
 
@@ -38,12 +38,12 @@ READER_SCHEMAS = "marts,reports"
 
 
 class SetupError(Exception):
-    """Metabase answered a request with an error, or the settings are incomplete."""
+    """Metabase returned an error for a request, or a setting is missing."""
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What the setup needs, read from the environment."""
+    """The setup's settings, read from the environment."""
 
     url: str
     admin_email: str
@@ -79,7 +79,7 @@ class Settings:
 def read_reader_passwords(path: Path, role_prefix: str) -> dict[str, str]:
     """Return {reader role: password} from a `role=password` file, readers only (`<prefix>reader_*`)."""
     if path.suffix.lower() in (".yaml", ".yml"):
-        raise SetupError(f"{path}: this script reads role=password files only; write the readers that way")
+        raise SetupError(f"{path}: YAML is not supported here; write the reader passwords as role=password lines")
     readers: dict[str, str] = {}
     for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         stripped = line.strip()

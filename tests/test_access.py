@@ -1,8 +1,8 @@
 """Readers see only their discom's released rows, never personal data, and nothing outside marts and reports.
 
-Every test builds a released day by hand (two discoms, DVVNL and KESCO), runs `samadhan access sync`
-with a role prefix of its own, and then connects as the reader roles, because row-level security does
-not apply to the table owners and superusers that build the data.
+Every test builds a released day by hand (two discoms, DVVNL and KESCO) and runs `samadhan access
+sync` with a role prefix of its own. It then connects as the reader roles, because row-level security
+does not apply to the table owners and superusers that build the data.
 """
 
 from __future__ import annotations

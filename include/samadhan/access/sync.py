@@ -23,7 +23,7 @@ SYNC_LOCK_KEY = 7_262_010_301
 
 @dataclass
 class SyncReport:
-    """What a sync did: roles, discoms, protected relations and managed views."""
+    """The outcome of a sync: roles, discoms, protected relations and managed views."""
 
     roles: list[roles.RoleOutcome] = field(default_factory=list)
     discoms: dict[str, str] = field(default_factory=dict)  # discom code -> reader role
