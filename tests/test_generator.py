@@ -388,3 +388,92 @@ def test_csv_module_reads_broken_quoting_as_one_record() -> None:
     line = 'RC1,"Ram "Pappu" Yadav",5.00\n'
 
     assert list(csv.reader(io.StringIO(line))) == [["RC1", 'Ram Pappu" Yadav"', "5.00"]]
+
+
+@pytest.fixture(scope="module")
+def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Path]:
+    root = tmp_path_factory.mktemp("week")
+    folders = generate_dumps(root / "landing", "tiny", 8, SEED, ledger_dir=root / "ledger")
+    return folders, root / "ledger"
+
+
+def rows_by_day(folders: list[Path], ledger_dir: Path, name: str) -> list[tuple[str, dict[str, str]]]:
+    rows = []
+    for folder in folders:
+        rows += [(folder.name, row) for row in clean_rows(folder, read_ledger(ledger_dir, folder), name)]
+    return rows
+
+
+def test_revision_follows_its_request(week) -> None:
+    folders, ledger_dir = week
+    events: dict[str, dict[str, dict[str, str]]] = {}
+    for _, row in rows_by_day(folders, ledger_dir, "bill_revisions.csv"):
+        events.setdefault(row["request_no"], {}).setdefault(row["event"], row)
+
+    decided = {number: kinds for number, kinds in events.items() if {"REVISED", "REJECTED"} & set(kinds)}
+    assert decided, "no revision request was decided in eight days"
+    for kinds in decided.values():
+        requested = datetime.strptime(kinds["REQUESTED"]["event_at"], "%d-%m-%Y %H:%M:%S")
+        decision = kinds.get("REVISED") or kinds["REJECTED"]
+        assert datetime.strptime(decision["event_at"], "%d-%m-%Y %H:%M:%S") > requested
+    for kinds in events.values():
+        if "REVISED" in kinds:
+            assert PLAIN_AMOUNT.fullmatch(kinds["REVISED"]["revised_principal"])
+            assert kinds["REVISED"]["acted_by_staff_id"].startswith("EMP")
+        for notice in ("SMS_SENT", "WEB_PUBLISHED"):
+            if notice in kinds:
+                assert "REVISED" in kinds
+
+
+def test_some_pay_before_registering(week) -> None:
+    folders, ledger_dir = week
+    registered_on = {}
+    for _, row in rows_by_day(folders, ledger_dir, "registrations.csv"):
+        day = datetime.strptime(row["registered_at"][:10], "%d-%m-%Y").date()
+        registered_on[row["account_no"]] = min(day, registered_on.get(row["account_no"], day))
+    early = [
+        row for _, row in rows_by_day(folders, ledger_dir, "payments.csv")
+        if row["account_no"] in registered_on
+        and datetime.strptime(row["paid_at"][:10], "%d-%m-%Y").date() < registered_on[row["account_no"]]
+    ]
+
+    assert early
+
+
+def test_instalments_arrive_on_later_days(week) -> None:
+    folders, ledger_dir = week
+    instalment_accounts = {
+        row["account_no"] for _, row in rows_by_day(folders, ledger_dir, "registrations.csv")
+        if row["payment_option"] == "INSTALMENT"
+    }
+    paid_days: dict[str, set[str]] = {}
+    for _, row in rows_by_day(folders, ledger_dir, "payments.csv"):
+        if row["account_no"] in instalment_accounts and not row["reverses_receipt_no"]:
+            paid_days.setdefault(row["account_no"], set()).add(row["paid_at"][:10])
+
+    assert any(len(days) >= 2 for days in paid_days.values())
+
+
+def test_consumer_snapshot_changes_a_little(week) -> None:
+    folders, ledger_dir = week
+    first = {row["account_no"]: row for row in clean_rows(folders[0], read_ledger(ledger_dir, folders[0]),
+                                                           "consumers.csv")}
+    last = {row["account_no"]: row for row in clean_rows(folders[-1], read_ledger(ledger_dir, folders[-1]),
+                                                          "consumers.csv")}
+
+    added = set(last) - set(first)
+    kept = set(first) & set(last)
+    assert added, "no consumer joined in eight days"
+    assert len(kept) >= 0.95 * len(first)
+    same = sum(first[account] == last[account] for account in kept)
+    assert same >= 0.98 * len(kept)
+
+
+def test_camps_held_at_most_substations(week) -> None:
+    folders, ledger_dir = week
+    camps = rows_by_day(folders, ledger_dir, "camps.csv")
+    held = Counter(row["substation_code"] for _, row in camps)
+
+    assert set(held) == {"SS00001", "SS00002", "SS00003"}
+    assert len(camps) >= 0.75 * 3 * len(folders)
+    assert all(day == datetime.strptime(row["camp_date"], "%d-%m-%Y").date().isoformat() for day, row in camps)

@@ -51,17 +51,16 @@ def _registration_curve() -> np.ndarray:
     day = np.arange(SCHEME_DAYS, dtype=np.float64)
     weight = 0.25 + 0.75 * (1 - np.exp(-day / 3.0))
     weight *= np.where(day > 18, np.exp(-(day - 18) / 30.0), 1.0)
-    for first, last, extra in ((36, 40, 0.9), (52, 55, 0.5), (68, 71, 0.4), (99, 102, 0.4)):
+    for first, last, extra in ((36, 40, 0.5), (52, 55, 0.35), (68, 71, 0.3), (99, 102, 0.3)):
         weight[first : last + 1] += extra
     return weight / weight.sum()
 
 
 def _notice_curve() -> np.ndarray:
     """Share of first notice deliveries on each scheme day: notices reach the staff by 23.10.2021,
-    deliveries peak in the first fortnight and tail off."""
+    deliveries build up over the next days, go on steadily for about four weeks, then tail off."""
     day = np.arange(SCHEME_DAYS, dtype=np.float64)
-    weight = np.where(day < 2, 0.15, 1.0) * np.where(day > 12, np.exp(-(day - 12) / 8.0), 1.0)
-    weight[day == 2] = 0.6
+    weight = np.clip((day - 1) / 5.0, 0.05, 1.0) * np.where(day > 30, np.exp(-(day - 30) / 8.0), 1.0)
     return weight / weight.sum()
 
 

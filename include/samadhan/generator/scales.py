@@ -43,9 +43,9 @@ SCALES: dict[str, Scale] = {
     ),
     "district": Scale(
         name="district", consumers=50_000, zone_codes=("Z101", "Z104"), circles=3, divisions=5,
-        subdivisions=12, substations=30, feeders=120, beats=400, compression=1, registration_share=0.32,
-        notice_share=0.92, revision_share=0.03, reversal_share=0.01, resend_share=0.003,
-        ordinary_payment_rate=0.0005, break_small_files=False,
+        subdivisions=12, substations=30, feeders=120, beats=400, compression=1, registration_share=0.28,
+        notice_share=0.8, revision_share=0.03, reversal_share=0.01, resend_share=0.003,
+        ordinary_payment_rate=0.001, break_small_files=False,
         chunk_consumers=100_000, workers=1,
     ),
     "state": Scale(
@@ -53,8 +53,8 @@ SCALES: dict[str, Scale] = {
             101, 102, 103, 104, 105, 201, 202, 203, 204, 205, 206, 207, 208, 301, 302, 303, 304, 305, 306,
             401, 402, 403, 404, 405, 501,
         )), circles=90, divisions=330, subdivisions=1_250, substations=4_200, feeders=21_000, beats=150_000,
-        compression=1, registration_share=0.32, notice_share=0.92, revision_share=0.03, reversal_share=0.01,
-        resend_share=0.003, ordinary_payment_rate=0.0005, break_small_files=False,
+        compression=1, registration_share=0.28, notice_share=0.8, revision_share=0.03, reversal_share=0.01,
+        resend_share=0.003, ordinary_payment_rate=0.001, break_small_files=False,
         chunk_consumers=100_000, workers=2,
     ),
 }
