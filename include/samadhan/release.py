@@ -39,6 +39,14 @@ RELEASED_TABLES: dict[str, str] = {
     "build.fct_unit_daily_progress": "marts.fct_unit_daily_progress",
     "build.dim_unit": "marts.dim_unit",
     "build.dim_hierarchy": "marts.dim_hierarchy",
+    "build.fct_compliance_daily_camps": "marts.fct_compliance_daily_camps",
+    "build.fct_compliance_ce_visits": "marts.fct_compliance_ce_visits",
+    "build.fct_compliance_ee_visits": "marts.fct_compliance_ee_visits",
+    "build.fct_compliance_targets": "marts.fct_compliance_targets",
+    "build.fct_compliance_bill_revisions": "marts.fct_compliance_bill_revisions",
+    "build.fct_laggards": "marts.fct_laggards",
+    "build.fct_officer_noncompliance": "marts.fct_officer_noncompliance",
+    "build.fct_unit_projection": "marts.fct_unit_projection",
 }
 
 # Grand-total columns whose before/after values a re-release logs.
