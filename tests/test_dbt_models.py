@@ -21,17 +21,19 @@ Consumers (the same snapshot on both days):
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import psycopg
 import pytest
-
 from samadhan.contract import DUMP_FILES
 from samadhan.loading.schema import ensure_schema
 from samadhan.rules import load_scheme, write_rules_tables
 from samadhan.transform import TransformFailed, build_day
-from samadhan.warehouse import connect
+from samadhan.warehouse import ConnectionParams, connect
 
 DAY_1 = date(2021, 10, 21)
 DAY_2 = date(2021, 10, 22)
@@ -215,20 +217,46 @@ def _rows(conn: psycopg.Connection, query: str, *params: object) -> dict[tuple[s
     return result
 
 
-@pytest.fixture
-def built_days(embedded_warehouse) -> None:
-    with connect() as conn:
-        load_population(conn)
-        conn.commit()
-    build_day(DAY_1)
-    with connect() as conn:
-        day_1_form2 = _rows(conn, "select * from build.rpt_form2")
-    build_day(DAY_2)
-    return day_1_form2
+@dataclass(frozen=True)
+class BuiltForms:
+    """Form 2 as built for day 1, and Forms 1 and 2 as built for day 2, keyed by unit (and sub-category)."""
+
+    day_1_form2: dict
+    form1: dict
+    form2: dict
 
 
-def test_form2_first_day(built_days):
-    total = built_days[("TOTAL", "ALL")]
+@pytest.fixture(scope="module")
+def built(embedded_server: ConnectionParams) -> Iterator[BuiltForms]:
+    """Load the population into a new database on the embedded server and build both days once."""
+    dbname = f"samadhan_test_{uuid.uuid4().hex[:12]}"
+    database = ConnectionParams(
+        embedded_server.host, embedded_server.port, embedded_server.user, embedded_server.password, dbname
+    )
+    with psycopg.connect(embedded_server.conninfo(), autocommit=True) as conn:
+        conn.execute(f'create database "{dbname}"')
+    url = database.sqlalchemy_url(driver="psycopg").replace("postgresql+psycopg", "postgresql")
+    try:
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("SAMADHAN_DATABASE_URL", url)
+            with connect() as conn:
+                load_population(conn)
+                conn.commit()
+            build_day(DAY_1)
+            with connect() as conn:
+                day_1_form2 = _rows(conn, "select * from build.rpt_form2")
+            build_day(DAY_2)
+            with connect() as conn:
+                form1 = _rows(conn, "select * from build.rpt_form1 where report_date = %s", DAY_2)
+                form2 = _rows(conn, "select * from build.rpt_form2 where report_date = %s", DAY_2)
+            yield BuiltForms(day_1_form2, form1, form2)
+    finally:
+        with psycopg.connect(embedded_server.conninfo(), autocommit=True) as conn:
+            conn.execute(f'drop database if exists "{dbname}" with (force)')
+
+
+def test_form2_first_day(built):
+    total = built.day_1_form2[("TOTAL", "ALL")]
     # Day 1 has no day before: every "today" equals its cumulative figure.
     assert total["registered_cum"] == 3  # A01, A02, A05
     assert total["registered_today"] == 3
@@ -241,9 +269,8 @@ def test_form2_first_day(built_days):
     assert total["notices_served_cum"] == 1  # A01; A03's notice was refused
 
 
-def test_form2_second_day_total(built_days):
-    with connect() as conn:
-        form2 = _rows(conn, "select * from build.rpt_form2 where report_date = %s", DAY_2)
+def test_form2_second_day_total(built):
+    form2 = built.form2
     total = form2[("TOTAL", "ALL")]
     assert total["unit_name"] == "कुल योग"
     assert total["eligible_defaulters"] == 7  # A01 A02 A03 A05 A07 A08 A10
@@ -259,9 +286,8 @@ def test_form2_second_day_total(built_days):
     assert total["collected_today"] == Decimal("-6199.98")  # 27800.02 - 34000.00
 
 
-def test_form2_substations_and_subtotals(built_days):
-    with connect() as conn:
-        form2 = _rows(conn, "select * from build.rpt_form2 where report_date = %s", DAY_2)
+def test_form2_substations_and_subtotals(built):
+    form2 = built.form2
     assert set(form2) == {
         ("SUBSTATION", "SS1"), ("SUBSTATION", "SS2"), ("SUBSTATION", "SS3"),
         ("SUBDIVISION", "S1"), ("SUBDIVISION", "S2"), ("DIVISION", "V1"), ("DIVISION", "V2"),
@@ -283,9 +309,8 @@ def test_form2_substations_and_subtotals(built_days):
     assert d1["collected_cum"] == ss1["collected_cum"] + ss2["collected_cum"]
 
 
-def test_form1_grand_total(built_days):
-    with connect() as conn:
-        form1 = _rows(conn, "select * from build.rpt_form1 where report_date = %s", DAY_2)
+def test_form1_grand_total(built):
+    form1 = built.form1
     total = form1[("TOTAL", "ALL", "ALL")]
     # Scheme principal with A10's revision: 10000 + 8000 + 5000 + 20000 + 3000 + 4000 + 1000
     assert total["principal_arrears"] == Decimal("51000.00")
@@ -301,9 +326,8 @@ def test_form1_grand_total(built_days):
     assert total["rank_in_parent"] is None
 
 
-def test_form1_targets_and_ranks(built_days):
-    with connect() as conn:
-        form1 = _rows(conn, "select * from build.rpt_form1 where report_date = %s", DAY_2)
+def test_form1_targets_and_ranks(built):
+    form1 = built.form1
     b1_upto = form1[("BEAT", "B1", "LMV1_UPTO_2KW")]
     assert b1_upto["target_consumers"] == 1  # day 2's row replaces day 1's
     assert b1_upto["registered_pct"] == Decimal("100.00")
@@ -323,7 +347,7 @@ def test_form1_targets_and_ranks(built_days):
     assert lmv2_small["eligible_defaulters"] == 0
     assert lmv2_small["collected_cum"] == Decimal("0.00")
     assert lmv2_small["target_consumers"] is None
-    # 10 beats-to-discom units and the total, each with 5 sub-categories and ALL
+    # 4 beats, 3 feeders, 3 substations, 2 units of each level above and the total; 5 sub-categories + ALL
     assert len(form1) == (4 + 3 + 3 + 2 + 2 + 2 + 2 + 2 + 1) * 6
 
 

@@ -12,17 +12,21 @@ hierarchy as (
 
 unit_parents as (
 
-    select 'FEEDER' as unit_level, feeder_code as unit_code, substation_code as parent_code from hierarchy
-    union
-    select 'SUBSTATION', substation_code, subdivision_code from hierarchy
-    union
-    select 'SUBDIVISION', subdivision_code, division_code from hierarchy
-    union
-    select 'DIVISION', division_code, circle_code from hierarchy
-    union
-    select 'CIRCLE', circle_code, zone_code from hierarchy
-    union
-    select 'ZONE', zone_code, discom_code from hierarchy
+    select distinct
+        units.unit_level,
+        units.unit_code,
+        units.parent_code
+
+    from hierarchy
+    cross join lateral (
+        values
+        ('FEEDER', hierarchy.feeder_code, hierarchy.substation_code),
+        ('SUBSTATION', hierarchy.substation_code, hierarchy.subdivision_code),
+        ('SUBDIVISION', hierarchy.subdivision_code, hierarchy.division_code),
+        ('DIVISION', hierarchy.division_code, hierarchy.circle_code),
+        ('CIRCLE', hierarchy.circle_code, hierarchy.zone_code),
+        ('ZONE', hierarchy.zone_code, hierarchy.discom_code)
+    ) as units (unit_level, unit_code, parent_code)
 
 ),
 

@@ -20,6 +20,8 @@ def main(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # fontTools logs every glyph subset at INFO while the PDFs are written.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 @main.group()
@@ -89,6 +91,10 @@ main.add_command(check_command)
 from samadhan.generator.command import generate as generate_command  # noqa: E402
 
 main.add_command(generate_command)
+
+from samadhan.transform import dbt_parse_command  # noqa: E402
+
+main.add_command(dbt_parse_command)
 
 
 if __name__ == "__main__":

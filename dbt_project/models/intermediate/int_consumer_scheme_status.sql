@@ -57,11 +57,12 @@ phase_days as (
 
     -- One row per day of each phase, so that a date finds its phase by an equality join.
     select
-        cast(phase_day as date) as phase_day,
-        phases.phase_code
+        phases.phase_code,
+        cast(phase_dates.phase_day as date) as phase_day
 
     from phases
-    cross join generate_series(phases.start_date, phases.end_date, interval '1 day') as phase_day
+    cross join
+        generate_series(phases.start_date, phases.end_date, interval '1 day') as phase_dates (phase_day)
 
 ),
 
@@ -206,16 +207,19 @@ first_rules as (
     inner join waiver_rules
         on
             waiver_requests.tariff_category = waiver_rules.tariff_category
-            and (waiver_rules.phase_code is null or waiver_rules.phase_code = waiver_requests.phase_code)
+            and (waiver_rules.phase_code is null or waiver_requests.phase_code = waiver_rules.phase_code)
             and (
                 waiver_rules.payment_option is null
-                or waiver_rules.payment_option = waiver_requests.payment_option
+                or waiver_requests.payment_option = waiver_rules.payment_option
             )
             and (waiver_rules.load_min_kw is null or waiver_requests.load_kw > waiver_rules.load_min_kw)
             and (waiver_rules.load_max_kw is null or waiver_requests.load_kw <= waiver_rules.load_max_kw)
             and (waiver_rules.dues_min is null or waiver_requests.dues_band_amount > waiver_rules.dues_min)
             and (waiver_rules.dues_max is null or waiver_requests.dues_band_amount <= waiver_rules.dues_max)
-    group by 1, 2, 3
+    group by
+        waiver_requests.as_of_date,
+        waiver_requests.account_no,
+        coalesce(waiver_requests.phase_code, '')
 
 ),
 
@@ -223,10 +227,11 @@ step_settlements as (
 
     select
         step_phases.*,
-        consumer_phases.scheme_principal
-        + consumer_phases.scheme_lpsc
-        - round(consumer_phases.scheme_lpsc * coalesce(waiver_rules.waiver_percent, 0) / 100, 2)
-        as settlement_amount
+        (
+            consumer_phases.scheme_principal
+            + consumer_phases.scheme_lpsc
+            - round(consumer_phases.scheme_lpsc * coalesce(waiver_rules.waiver_percent, 0) / 100, 2)
+        ) as settlement_amount
 
     from step_phases
     inner join consumer_phases
@@ -367,8 +372,10 @@ final as (
         settled.net_paid,
         case
             when settled.waiver_phase_basis = 'FULL_PAYMENT' then settled.has_full_payment_point
-            else settled.is_registered
+            else (
+                settled.is_registered
                 and (settled.net_paid >= settled.settlement_amount or settled.settlement_amount <= 0)
+            )
         end as is_fully_paid,
 
         -- notice

@@ -86,8 +86,8 @@ latest_revisions as (
         on bill_revisions.dump_date <= as_of_dates.as_of_date
     where bill_revisions.revision_event = 'REVISED'
     order by
-        as_of_dates.as_of_date,
-        bill_revisions.account_no,
+        as_of_dates.as_of_date asc,
+        bill_revisions.account_no asc,
         bill_revisions.event_at desc,
         bill_revisions.dump_date desc,
         bill_revisions.request_no desc
@@ -102,7 +102,7 @@ first_payment_options as (
         payment_option
 
     from payment_options
-    order by tariff_category, max_instalments, payment_option
+    order by tariff_category asc, max_instalments asc, payment_option asc
 
 ),
 

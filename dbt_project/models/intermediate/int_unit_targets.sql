@@ -23,7 +23,7 @@ latest_targets as (
 
     from targets
     where dump_date <= {{ report_date_literal(var('report_date')) }}
-    order by unit_level, unit_code, sub_category, set_on desc, dump_date desc
+    order by unit_level asc, unit_code asc, sub_category asc, set_on desc, dump_date desc
 
 )
 
