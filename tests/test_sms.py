@@ -93,7 +93,9 @@ def test_missing_mobile_goes_to_field(outputs):
 
 
 def test_web_publication_lists_every_revised_bill(outputs):
-    published = [row for report_date in (day(22), day(29), day(30)) for row in outputs[report_date]["web_publication.csv"]]
+    published = [
+        row for report_date in (day(22), day(29), day(30)) for row in outputs[report_date]["web_publication.csv"]
+    ]
     assert [(row["request_no"], row["revised_amount"], row["revised_on"]) for row in published] == [
         ("Q2", "4400.00", "2021-10-22"),
         ("Q1", "10500.50", "2021-10-29"),
