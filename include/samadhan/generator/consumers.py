@@ -184,11 +184,12 @@ def consumers_table(plan: Plan, chunk: ConsumerChunk, day: int) -> tuple[Table, 
 
     names, latin, surname = person_names(hasher, "consumer/name", slots, latin_share=0.45, female_share=0.25)
     guardians = guardian_names(hasher, "consumer/guardian", slots, latin, surname, empty_share=0.08)
-    post_beats = hierarchy.beat_place[0][np.maximum(beats - 1, 0)], hierarchy.beat_place[1][np.maximum(beats - 1, 0)]
+    # The post office of a village is the first of each run of four beats.
+    post_beats = beats - beats % 4
     addresses = address_cells(
         hasher, "consumer/address", slots, latin,
         places=(hierarchy.beat_place[0][beats], hierarchy.beat_place[1][beats]),
-        posts=post_beats,
+        posts=(hierarchy.beat_place[0][post_beats], hierarchy.beat_place[1][post_beats]),
         districts=(hierarchy.beat_district[0][beats], hierarchy.beat_district[1][beats]),
         empty_share=0.02,
     )

@@ -24,7 +24,7 @@ SCHEME_CODE = "OTS2021"
 # the last one gives a number that no consumer has.
 _ACCOUNT_MODULUS = 9_000_000_000
 _ACCOUNT_MULTIPLIER = 7_654_321_019
-# The calendar covers the oldest last-payment date to well past the last dump.
+# The calendar covers the oldest last-payment date (or an earlier start) to well past the last dump.
 _CALENDAR_FIRST = date(2015, 1, 1)
 
 
@@ -91,7 +91,7 @@ def build_plan(scale_name: str, seed: int, start: date | None, days: int) -> Pla
     start = start or SCHEME_START
     hierarchy = build_hierarchy(scale, seed)
     # Room for events dated a few days after the last dump (contract breaks) and late lags.
-    calendar = Calendar(_CALENDAR_FIRST, max(start, SCHEME_START) + timedelta(days=days + 400))
+    calendar = Calendar(min(_CALENDAR_FIRST, start), max(start, SCHEME_START) + timedelta(days=days + 400))
     return Plan(
         scale=scale,
         seed=seed,

@@ -26,21 +26,18 @@ from samadhan.contract import DUMP_FILES, FILES_BY_NAME, MANIFEST_NAME, DumpFile
 from samadhan.generator.breaks import BREAK_SHARE, BreakContext, apply_breaks, break_budget
 from samadhan.generator.consumers import SUB_CATEGORIES, consumer_chunk, consumers_table
 from samadhan.generator.csvtext import Table, paise_text
-from samadhan.generator.events import (
-    EventRows,
-    camp_attendance,
+from samadhan.generator.events import EventRows
+from samadhan.generator.hierarchy import hierarchy_table, staff_table
+from samadhan.generator.notices import notice_rows, notices_table
+from samadhan.generator.payments import camp_attendance, payment_rows, payments_table
+from samadhan.generator.plan import Plan, build_plan
+from samadhan.generator.registrations import (
     draw_registrations,
-    notice_rows,
-    notices_table,
-    payment_rows,
-    payments_table,
     registration_rows,
     registrations_table,
     revision_rows,
     revisions_table,
 )
-from samadhan.generator.hierarchy import hierarchy_table, staff_table
-from samadhan.generator.plan import Plan, build_plan
 from samadhan.generator.units import camp_visits_table, camps_table, targets_table
 
 log = logging.getLogger(__name__)
@@ -165,7 +162,7 @@ class FileWriter:
         self.amount_paise = 0
         self.ledger: list[tuple[int, str]] = []
         self._sha = hashlib.sha256()
-        self._file = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+        self._file = open(self.path, "wb")  # closed in close()
         bom = "\ufeff" if dump_file.name in WINDOWS_STYLE else ""
         self._write((bom + ",".join(dump_file.header) + _line_end(dump_file.name)).encode("utf-8"))
 
