@@ -1,7 +1,7 @@
 """Run the dbt project in `dbt_project/` in this process, through dbt's programmatic runner.
 
 `build_day` builds the staging views, the intermediate tables and the day's marts and forms in the
-`build` schema for one report date; `parse_project` writes `dbt_project/target/manifest.json`, which
+`build` schema for one report date. `parse_project` writes `dbt_project/target/manifest.json`, which
 the Airflow DAG's Cosmos task group reads. The connection comes from the same settings as every
 other samadhan command (`samadhan.warehouse.dbt_env`).
 """
@@ -30,7 +30,7 @@ _FAILED_STATUSES = {"error", "fail", "runtime error"}
 
 
 class TransformFailed(RuntimeError):
-    """A dbt invocation failed; `failed_nodes` names the models and tests that failed."""
+    """A failed dbt invocation, with the names of the models and tests that failed in `failed_nodes`."""
 
     def __init__(self, command: str, failed_nodes: list[str], detail: str = "") -> None:
         self.command = command

@@ -107,8 +107,8 @@ consumers as (
         cast(coalesce(consumer_payments.net_paid, 0) as numeric(16, 2)) as net_paid,
         scheme.waiver_phase_basis,
         scheme.scheme_code || '/' || scheme_terms.account_no as notice_no,
-        -- The phase of the registration date decides the waiver. Until then, and under the
-        -- FULL_PAYMENT basis until a full payment fixes it, the phase of the day itself stands.
+        -- The phase of the registration date decides the waiver. Before registration, and under
+        -- the FULL_PAYMENT basis until a full payment fixes the phase, the day's own phase is used.
         case
             when scheme.waiver_phase_basis = 'REGISTRATION' and consumer_payments.registration_date is not null
                 then consumer_payments.registration_date

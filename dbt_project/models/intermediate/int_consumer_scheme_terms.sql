@@ -108,7 +108,8 @@ first_payment_options as (
 
 classified as (
 
-    -- The rules file keeps the load bands of one category apart, so each join matches at most once.
+    -- The rules validator rejects overlapping load bands within a category, so each join matches at
+    -- most once. The unique key test on this model fails if one ever matches twice.
     select
         consumer_days.*,
         coalesce(

@@ -14,9 +14,9 @@ unit_beats as (
 
 eligible_consumers as (
 
-    -- A unit counts the eligible defaulters of each day's own snapshot. "Became fully paid" is
-    -- fully paid as of the report date and not as of the day before; it is not worked out for the
-    -- day before, whose own day before is not in the table.
+    -- A unit counts the eligible defaulters of each day's own snapshot. "Became fully paid" means
+    -- fully paid as of the report date and not as of the day before. It is false on the day before,
+    -- because that day's own day before is not in the table.
     select
         on_day.*,
         on_day.as_of_date = {{ report_date_literal(var('report_date')) }}

@@ -8,8 +8,8 @@ targets as (
 
 latest_targets as (
 
-    -- The latest row for the unit and sub-category that arrived on or before the report date
-    -- stands: the latest set_on, then the latest dump.
+    -- Of the rows for the unit and sub-category that arrived on or before the report date, the
+    -- one with the latest set_on (then the latest dump) is the target.
     select distinct on (unit_level, unit_code, sub_category)
         {{ report_date_literal(var('report_date')) }} as report_date,
         unit_level,

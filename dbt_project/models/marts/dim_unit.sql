@@ -5,7 +5,7 @@
 }}
 
 -- Each level's units come from the report date's beats. A code found under two parents is a data
--- error that a data test reports; distinct on keeps the first path by code, so each unit has one row.
+-- error, which a data test reports. distinct on keeps the first path by code, so each unit has one row.
 
 with
 

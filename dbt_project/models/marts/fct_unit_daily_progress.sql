@@ -81,7 +81,7 @@ unit_grid as (
 measured as (
 
     -- A "today" figure is the figure as of the report date less the figure as of the day before,
-    -- each from its own day's snapshot; fully_paid_today counts those who became fully paid.
+    -- each from its own day's snapshot. fully_paid_today counts those who became fully paid.
     select
         unit_grid.*,
         coalesce(on_day.eligible_defaulters, 0) as eligible_defaulters,
@@ -165,7 +165,7 @@ zone_sums as (
 
 discom_targets as (
 
-    -- Nobody sets discom targets in the 2021 scheme: a discom without its own takes its zones' sum.
+    -- The 2021 scheme sets no discom targets, so a discom without its own takes its zones' sum.
     select
         own_targets.unit_level,
         own_targets.unit_code,
