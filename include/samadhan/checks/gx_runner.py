@@ -22,6 +22,9 @@ log = logging.getLogger(__name__)
 
 GX_SEVERITY = {"fail": "critical", "warn": "warning"}
 
+# The column in which a check's query gives the number of all its violating rows.
+COUNT_COLUMN = "violating_rows"
+
 
 class CheckError(RuntimeError):
     """A check could not run (missing table, SQL error, unreachable warehouse): the verdict is unknown."""
@@ -143,7 +146,12 @@ def _finding(check: CheckDefinition, expectation_result: Any) -> Finding:
     result = expectation_result.result or {}
     if check.expectation == "unexpected_rows":
         rows = list(result.get("details", {}).get("unexpected_rows") or [])
-        return Finding(check, int(result.get("observed_value") or 0), rows)
+        failing_rows = int(result.get("observed_value") or 0)
+        # A query that limits its rows to a sample counts every violation in `violating_rows`.
+        if rows and COUNT_COLUMN in rows[0]:
+            failing_rows = int(rows[0][COUNT_COLUMN])
+            rows = [{name: value for name, value in row.items() if name != COUNT_COLUMN} for row in rows]
+        return Finding(check, failing_rows, rows)
     if check.expectation == "compound_columns_unique":
         rows = [
             {**dict(zip(check.columns, entry["value"], strict=True)), "rows": entry["count"]}
