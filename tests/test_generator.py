@@ -79,10 +79,35 @@ def test_same_seed_gives_same_bytes(tmp_path: Path) -> None:
 
 
 def test_workers_do_not_change_bytes(tmp_path: Path) -> None:
-    alone = generate_dumps(tmp_path / "alone", "tiny", 1, SEED, workers=1)
-    pooled = generate_dumps(tmp_path / "pooled", "tiny", 1, SEED, workers=2)
+    alone = generate_dumps(tmp_path / "alone", "tiny", 2, SEED, workers=1, chunk_consumers=40)
+    pooled = generate_dumps(tmp_path / "pooled", "tiny", 2, SEED, workers=2, chunk_consumers=40)
 
-    assert folder_bytes(alone[0]) == folder_bytes(pooled[0])
+    for one, two in zip(alone, pooled, strict=True):
+        assert folder_bytes(one) == folder_bytes(two)
+
+
+def test_ledger_rows_point_at_broken_rows(tmp_path: Path) -> None:
+    # Small chunks, so that ledger row numbers must be carried across chunk boundaries.
+    folders = generate_dumps(tmp_path / "landing", "tiny", 3, SEED, chunk_consumers=40,
+                             ledger_dir=tmp_path / "ledger")
+    checked = 0
+    for folder in folders:
+        with open(tmp_path / "ledger" / f"{folder.name}.csv", encoding="utf-8", newline="") as handle:
+            entries = list(csv.DictReader(handle))
+        for entry in entries:
+            header = FILES_BY_NAME[entry["file_name"]].header
+            row = read_rows(folder / entry["file_name"])[int(entry["row_number"]) - 1]
+            if entry["kind"] == "wrong_column_count":
+                assert len(row) != len(header), entry
+                checked += 1
+            elif entry["kind"] == "bad_account_no":
+                assert not re.fullmatch(r"\d{10}", row[0]), entry
+                checked += 1
+            elif entry["kind"] == "amount_three_places":
+                assert any(re.fullmatch(r"-?\d+\.\d{3}", cell) for cell in row), entry
+                checked += 1
+
+    assert checked >= 3
 
 
 def test_start_date_names_folders(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Nothing is carried from one day to the next. Each consumer's whole story (whether and when they
 register, how they pay, when their notice is delivered) is drawn from (seed, slot), and a day's
-file holds the events of that story whose reporting day is the dump day. An event is reported on
+file contains the events of that story whose reporting day is the dump day. An event is reported on
 its own day, or one or two days late. A few rows are sent again, unchanged, one to three days
 after their first report. A quarter of those copies carry a changed field: a key seen on an
 earlier day with different fields, which breaks the contract.

@@ -1,6 +1,6 @@
 """Everything a chunk of work needs to know about a run: scale, seed, dates, hierarchy, camps.
 
-A `Plan` is built once per run and handed to every worker process; all it holds is derived from
+A `Plan` is built once per run and handed to every worker process. Everything in it derives from
 (scale, seed, start), so the output does not depend on which process did which chunk.
 """
 
@@ -71,7 +71,7 @@ class Plan:
         return self.account_numbers(self.hierarchy.slot_count + spare)
 
     def camp_held(self, substations: np.ndarray, days: np.ndarray) -> np.ndarray:
-        """Whether each substation holds its camp on each dump day; a few substations often skip."""
+        """Return whether each substation has its camp on each dump day. A few substations often skip."""
         reliability = np.where(
             self.hasher.uniform("camp/weak_substation", substations) < 0.05,
             0.6,
@@ -84,7 +84,9 @@ class Plan:
         return "CMP" + self.compact_dates(days) + codes
 
 
-def build_plan(scale_name: str, seed: int, start: date | None, days: int) -> Plan:
+def build_plan(
+    scale_name: str, seed: int, start: date | None, days: int, chunk_consumers: int | None = None
+) -> Plan:
     if scale_name not in SCALES:
         raise ValueError(f"unknown scale {scale_name!r}; expected one of {', '.join(SCALES)}")
     scale = SCALES[scale_name]
@@ -101,7 +103,7 @@ def build_plan(scale_name: str, seed: int, start: date | None, days: int) -> Pla
         hierarchy=hierarchy,
         calendar=calendar,
         start_offset=calendar.offset(start),
-        chunk_bounds=_chunk_bounds(hierarchy, scale.chunk_consumers),
+        chunk_bounds=_chunk_bounds(hierarchy, chunk_consumers or scale.chunk_consumers),
     )
 
 

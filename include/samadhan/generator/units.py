@@ -63,7 +63,7 @@ def _units_below(plan: Plan, level: str) -> list[np.ndarray]:
     return [order[bounds[unit] : bounds[unit + 1]] for unit in range(len(bounds) - 1)]
 
 
-# Who visits camps: (level of the officer's post, level whose units each get one visit, chance
+# Camp visit rules: (level of the officer's post, level whose units each get one visit, chance
 # of the visit on a day). The CE covers the zone, the EE every sub-division, a few SEs their circle.
 VISIT_RULES = (("zone", "zone", 0.85), ("division", "subdivision", 0.8), ("circle", "circle", 0.3))
 
@@ -123,9 +123,11 @@ def hash_key(level: str, unit: int | np.ndarray) -> np.ndarray:
 
 
 def _setter_of(plan: Plan, level: str) -> np.ndarray:
-    """Staff id of the officer who sets the targets of each unit of `level`: discom HQ for a zone,
-    the CE for a circle, the SE for a division, the EE for a sub-division, the SDO for a substation,
-    and the feeder's JE for a feeder and its beats."""
+    """Return the staff id of the officer who sets the targets of each unit of `level`.
+
+    Discom HQ sets a zone's, the CE a circle's, the SE a division's, the EE a sub-division's, the
+    SDO a substation's, and the feeder's JE the targets of the feeder and its beats.
+    """
     hierarchy = plan.hierarchy
     head_of = hierarchy.staff.head_of
     units = hierarchy.units

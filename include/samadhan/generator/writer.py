@@ -1,4 +1,4 @@
-"""Writing a day's dump: all ten files streamed chunk by chunk, then `_manifest.json` last.
+"""Write a day's dump: all ten files streamed chunk by chunk, then `_manifest.json` last.
 
 Consumers are generated in chunks of whole beats. A chunk's consumer rows and all its consumer
 events are rendered to bytes in one go, possibly in a worker process, and the parent process
@@ -249,6 +249,7 @@ def generate_dumps(
     workers: int | None = None,
     ledger_dir: Path | None = None,
     progress: bool = False,
+    chunk_consumers: int | None = None,
 ) -> list[Path]:
     """Write `days` daily dumps into `out_dir/<YYYY-MM-DD>/` and return the day folders.
 
@@ -257,10 +258,12 @@ def generate_dumps(
     hierarchy.csv row that puts a beat under a second feeder, a break that rejects the whole dump.
     `workers` overrides the scale's number of processes. With `ledger_dir`, a CSV per day there
     lists every broken row (file_name, row_number counted from 1 after the header, kind).
+    `chunk_consumers` overrides the scale's chunk size. The bytes depend on it, because breaks are
+    budgeted and event rows ordered per chunk, but not on `workers`.
     """
     if days < 1:
         raise ValueError(f"days must be at least 1, got {days}")
-    plan = build_plan(scale, seed, start, days)
+    plan = build_plan(scale, seed, start, days, chunk_consumers)
     workers = plan.scale.workers if workers is None else max(1, workers)
     out_dir = Path(out_dir)
     folders = []
