@@ -9,7 +9,7 @@ import json
 import re
 from collections import Counter
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ from samadhan.generator import generate_dumps
 SEED = 11
 DAYS = 3
 PLAIN_AMOUNT = re.compile(r"-?\d+(\.\d{1,2})?")
+CONTROL_AMOUNT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -153,15 +154,15 @@ def test_manifest_matches_files(dumps) -> None:
             if dump_file.amount_column is None:
                 assert "amount_total" not in entry
                 continue
-            # The control total adds the amount cells written as plain decimals in rows with the
-            # header's field count; broken amounts and malformed rows add nothing.
+            # The control total adds the trimmed amount cells that are plain decimals (any places)
+            # in rows with the header's field count, rounded half up to paise at the end.
             index = dump_file.header.index(dump_file.amount_column)
             total = sum(
-                (Decimal(row[index]) for row in rows
-                 if len(row) == len(dump_file.header) and PLAIN_AMOUNT.fullmatch(row[index])),
-                Decimal("0.00"),
+                (Decimal(row[index].strip()) for row in rows
+                 if len(row) == len(dump_file.header) and CONTROL_AMOUNT.fullmatch(row[index].strip())),
+                Decimal("0"),
             )
-            assert entry["amount_total"] == f"{total:.2f}", entry["name"]
+            assert entry["amount_total"] == str(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), entry["name"]
 
 
 def test_manifest_is_written_last(dumps) -> None:
@@ -502,3 +503,24 @@ def test_camps_held_at_most_substations(week) -> None:
     assert set(held) == {"SS00001", "SS00002", "SS00003"}
     assert len(camps) >= 0.75 * 3 * len(folders)
     assert all(day == datetime.strptime(row["camp_date"], "%d-%m-%Y").date().isoformat() for day, row in camps)
+
+
+def test_strict_reader_counts_manifest_rows(dumps) -> None:
+    folders, _ = dumps
+
+    for folder in folders:
+        manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+        for entry in manifest["files"]:
+            with open(folder / entry["name"], encoding="utf-8-sig", newline="") as handle:
+                reader = csv.reader(handle, strict=True)
+                next(reader)
+                rows = 0
+                while True:
+                    try:
+                        record = next(reader)
+                    except StopIteration:
+                        break
+                    except csv.Error:
+                        record = ["broken"]  # a strict reader rejects the record and goes on
+                    rows += record != []
+            assert rows == entry["rows"], (folder.name, entry["name"])

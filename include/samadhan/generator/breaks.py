@@ -107,8 +107,12 @@ def wrong_column_count(context: BreakContext, cells: Cells, row: int) -> bool:
 def broken_quoting(context: BreakContext, cells: Cells, row: int) -> bool:
     """Put undoubled quotes inside a quoted field, as in "Ram "Pappu" Yadav".
 
-    The quotes stay balanced, so the row remains one record for any CSV reader.
+    The quotes stay balanced, so the row remains one record for a lenient CSV reader. A strict
+    reader stops at the bad quote and skips the rest of the physical line, so only rows without a
+    line break inside a value are broken this way.
     """
+    if any("\n" in cell or "\r" in cell for cell in cells):
+        return False
     text_columns = [column.name for column in context.dump_file.columns if column.pg_type == "text"]
     simple = [name for name in text_columns if len(cells[_column(context, name)]) >= 3
               and not _needs_care(cells[_column(context, name)])]

@@ -14,14 +14,17 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 import numpy as np
 
 from samadhan.contract import DumpFile
 
 _NEEDS_QUOTES = re.compile(r'[",\r\n]')
-# The control total counts an amount cell written as the contract allows: plain decimal, <= 2 places.
+# Amounts as the contract writes them: plain decimals, at most 2 places.
 _PLAIN_AMOUNT = re.compile(r"-?\d+(?:\.\d{1,2})?")
+# Cells the control total adds up: plain decimals with any number of places, after trimming.
+_CONTROL_AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 _TWO_DIGIT_TEXT = [f"{value:02d}" for value in range(100)]
 # "HH:MM:SS" for every second of a day.
@@ -129,8 +132,8 @@ class Table:
         """Add a row that goes before row `before`; rows inserted at one place keep their order."""
         self.inserted_lines.append((before, line, kind))
 
-    def render(self, line_end: str) -> tuple[bytes, int, int | None, list[tuple[int, str]]]:
-        """Return (text as UTF-8, rows, control total in paise or None, ledger of (row, kind)).
+    def render(self, line_end: str) -> tuple[bytes, int, Decimal | None, list[tuple[int, str]]]:
+        """Return (text as UTF-8, rows, exact control total in rupees or None, ledger of (row, kind)).
 
         Ledger rows count this chunk's data rows from 0, after the inserted rows are placed.
         """
@@ -157,24 +160,29 @@ class Table:
         text = line_end.join(lines) + (line_end if lines else "")
         return text.encode("utf-8"), len(lines), total, sorted(ledger)
 
-    def _control_total(self, lines: list[str]) -> int | None:
+    def _control_total(self, lines: list[str]) -> Decimal | None:
         if self.dump_file.amount_column is None:
             return None
-        total = int(self.amount_paise.sum()) if self.amount_paise is not None else 0
+        paise = int(self.amount_paise.sum()) if self.amount_paise is not None else 0
+        total = Decimal(paise).scaleb(-2)
         for row in self.replaced_lines:
             if self.amount_paise is not None:
-                total -= int(self.amount_paise[row])
+                total -= Decimal(int(self.amount_paise[row])).scaleb(-2)
             total += line_amount(self.dump_file, lines[row]) or 0
         for _, line, _ in self.inserted_lines:
             total += line_amount(self.dump_file, line) or 0
         return total
 
 
-def line_amount(dump_file: DumpFile, line: str) -> int | None:
-    """Return the paise a line adds to the control total: its amount cell if the row parses with
-    the header's field count and the cell is a plain decimal, else None."""
+def line_amount(dump_file: DumpFile, line: str) -> Decimal | None:
+    """Return what a line adds to the control total, or None if it adds nothing.
+
+    A line adds its amount cell when a CSV reader splits it into the header's number of fields and
+    the trimmed cell is a plain decimal. A cell with more than 2 places still adds its exact value,
+    and the file's total is rounded half up to paise at the end.
+    """
     records = list(csv.reader(io.StringIO(line)))
     if len(records) != 1 or len(records[0]) != len(dump_file.header):
         return None
-    cell = records[0][dump_file.header.index(dump_file.amount_column)]
-    return parse_plain_amount(cell)
+    cell = records[0][dump_file.header.index(dump_file.amount_column)].strip()
+    return Decimal(cell) if _CONTROL_AMOUNT.fullmatch(cell) else None

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import numpy as np
 from samadhan.contract import DUMP_FILES, FILES_BY_NAME, MANIFEST_NAME, DumpFile
 from samadhan.generator.breaks import BREAK_SHARE, BreakContext, apply_breaks, break_budget
 from samadhan.generator.consumers import SUB_CATEGORIES, consumer_chunk, consumers_table
-from samadhan.generator.csvtext import Table, paise_text
+from samadhan.generator.csvtext import Table
 from samadhan.generator.events import EventRows
 from samadhan.generator.hierarchy import hierarchy_table, staff_table
 from samadhan.generator.notices import notice_rows, notices_table
@@ -57,7 +58,7 @@ class Part:
 
     data: bytes
     rows: int
-    amount_paise: int | None
+    amount_total: Decimal | None  # exact, before rounding to paise
     ledger: list[tuple[int, str]]
 
 
@@ -159,7 +160,7 @@ class FileWriter:
         self.dump_file = dump_file
         self.path = folder / dump_file.name
         self.rows = 0
-        self.amount_paise = 0
+        self.amount_total = Decimal(0)
         self.ledger: list[tuple[int, str]] = []
         self._sha = hashlib.sha256()
         self._file = open(self.path, "wb")  # closed in close()
@@ -174,13 +175,14 @@ class FileWriter:
         self.ledger += [(self.rows + row + 1, kind) for row, kind in part.ledger]
         self._write(part.data)
         self.rows += part.rows
-        self.amount_paise += part.amount_paise or 0
+        self.amount_total += part.amount_total or 0
 
     def close(self) -> dict:
         self._file.close()
         entry = {"name": self.dump_file.name, "rows": self.rows, "sha256": self._sha.hexdigest()}
         if self.dump_file.amount_column is not None:
-            entry["amount_total"] = paise_text(self.amount_paise)
+            # The exact sum, rounded half up to paise: a 3-place amount cell still counts.
+            entry["amount_total"] = str(self.amount_total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
         return entry
 
 
