@@ -12,18 +12,16 @@ the command line and DAG files import this package without running any check.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from samadhan.checks.suite import CheckDefinition, Suite
+from samadhan.checks.suite import COUNT_COLUMN, CheckDefinition, Suite
 
 log = logging.getLogger(__name__)
 
 GX_SEVERITY = {"fail": "critical", "warn": "warning"}
-
-# The column in which a check's query gives the number of all its violating rows.
-COUNT_COLUMN = "violating_rows"
 
 
 class CheckError(RuntimeError):
@@ -63,6 +61,34 @@ def gx_query(check: CheckDefinition, suite: Suite, parameters: dict[str, str]) -
     return query
 
 
+@functools.cache
+def sampled_unexpected_rows_expectation() -> type:
+    """Return the GX expectation class for a query that counts its violations and returns a sample.
+
+    The stock `UnexpectedRowsExpectation` of GX 1.24 runs its query twice, once wrapped in
+    `count(*)` and once to fetch the rows, and the fetch reads every violating row into memory.
+    This subclass depends on the fetch alone and takes the count from the query's `violating_rows`
+    column, as the suite's queries give it. The class is made on first use, because defining it
+    imports GX.
+    """
+    import great_expectations as gx
+
+    class SampledUnexpectedRowsExpectation(gx.expectations.UnexpectedRowsExpectation):
+        """Unexpected rows whose query gives the count of all violations in `violating_rows`."""
+
+        metric_dependencies = ("unexpected_rows_query.table",)
+
+        def _validate(self, metrics: dict, runtime_configuration: dict | None = None, execution_engine=None):
+            rows = metrics["unexpected_rows_query.table"]
+            count = int(rows[0][COUNT_COLUMN]) if rows else 0
+            return {
+                "success": count == 0,
+                "result": {"observed_value": count, "details": {"unexpected_rows": rows}},
+            }
+
+    return SampledUnexpectedRowsExpectation
+
+
 def _expectation(check: CheckDefinition, suite: Suite, parameters: dict[str, str]) -> Any:
     import great_expectations as gx
 
@@ -72,7 +98,7 @@ def _expectation(check: CheckDefinition, suite: Suite, parameters: dict[str, str
         "meta": {"check": check.name},
     }
     if check.expectation == "unexpected_rows":
-        return gx.expectations.UnexpectedRowsExpectation(
+        return sampled_unexpected_rows_expectation()(
             unexpected_rows_query=gx_query(check, suite, parameters), **common
         )
     if check.expectation == "compound_columns_unique":
@@ -145,13 +171,11 @@ def _finding(check: CheckDefinition, expectation_result: Any) -> Finding:
 
     result = expectation_result.result or {}
     if check.expectation == "unexpected_rows":
-        rows = list(result.get("details", {}).get("unexpected_rows") or [])
-        failing_rows = int(result.get("observed_value") or 0)
-        # A query that limits its rows to a sample counts every violation in `violating_rows`.
-        if rows and COUNT_COLUMN in rows[0]:
-            failing_rows = int(rows[0][COUNT_COLUMN])
-            rows = [{name: value for name, value in row.items() if name != COUNT_COLUMN} for row in rows]
-        return Finding(check, failing_rows, rows)
+        rows = [
+            {name: value for name, value in row.items() if name != COUNT_COLUMN}
+            for row in result.get("details", {}).get("unexpected_rows") or []
+        ]
+        return Finding(check, int(result.get("observed_value") or 0), rows)
     if check.expectation == "compound_columns_unique":
         rows = [
             {**dict(zip(check.columns, entry["value"], strict=True)), "rows": entry["count"]}

@@ -24,6 +24,8 @@ from samadhan.settings import PROJECT_ROOT, Settings
 SUITE_FILE = PROJECT_ROOT / "expectations" / "release_checks.yml"
 
 SEVERITIES = ("fail", "warn")
+# The column in which an unexpected_rows query gives the number of all its violating rows.
+COUNT_COLUMN = "violating_rows"
 EXPECTATIONS = ("unexpected_rows", "compound_columns_unique", "table_row_count_between")
 
 # A single-brace placeholder: `{report_date}` but not `{{report_date}}`.
@@ -196,6 +198,8 @@ def _check_from_mapping(entry: Any, path: Path, position: int) -> CheckDefinitio
     check_sql = entry.get("sql")
     if expectation == "unexpected_rows" and (not isinstance(check_sql, str) or "{batch}" not in check_sql):
         raise SuiteError(f"{where}: an unexpected_rows check needs 'sql' that reads {{batch}}")
+    if expectation == "unexpected_rows" and COUNT_COLUMN not in check_sql:
+        raise SuiteError(f"{where}: the sql must count its violations as `count(*) over () as {COUNT_COLUMN}`")
     columns = tuple(entry.get("columns") or ())
     if expectation == "compound_columns_unique" and not columns:
         raise SuiteError(f"{where}: a compound_columns_unique check needs 'columns'")
