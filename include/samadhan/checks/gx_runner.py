@@ -41,7 +41,7 @@ class Finding:
 
 
 def _batch_alias_needed(query: str) -> bool:
-    """Whether GX substitutes `{batch}` without an alias, leaving the alias to the query.
+    """Return whether GX substitutes `{batch}` without an alias, leaving the alias to the query.
 
     GX 1.24 writes `(batch query) AS subselect` for `{batch}` unless the query contains a JOIN, in which
     case it writes the bare `(batch query)`. PostgreSQL before 16 rejects a subquery in FROM without
