@@ -11,7 +11,6 @@ import openpyxl
 import pandas as pd
 import pypdfium2
 import pytest
-
 from samadhan.reports import (
     FORM1,
     FORM2,
@@ -166,18 +165,36 @@ def build_form1() -> pd.DataFrame:
         for sub_index, sub_category in enumerate([*SUB_CATEGORIES, "ALL"]):
             figures = form1_figures(code, position, min(sub_index, 4))
             rows.append(
-                {"report_date": REPORT_DATE, "unit_level": level, "unit_code": code, "unit_name": name,
-                 "sub_category": sub_category, **figures}  # fmt: skip
+                {
+                    "report_date": REPORT_DATE,
+                    "unit_level": level,
+                    "unit_code": code,
+                    "unit_name": name,
+                    "sub_category": sub_category,
+                    **figures,
+                }  # fmt: skip
             )
     for sub_index, sub_category in enumerate(SUB_CATEGORIES):
         figures = form1_figures("ALL", 20, sub_index)
         rows.append(
-            {"report_date": REPORT_DATE, "unit_level": "TOTAL", "unit_code": "ALL", "unit_name": "उत्तर प्रदेश",
-             "sub_category": sub_category, **figures}  # fmt: skip
+            {
+                "report_date": REPORT_DATE,
+                "unit_level": "TOTAL",
+                "unit_code": "ALL",
+                "unit_name": "उत्तर प्रदेश",
+                "sub_category": sub_category,
+                **figures,
+            }  # fmt: skip
         )
     rows.append(
-        {"report_date": REPORT_DATE, "unit_level": "TOTAL", "unit_code": "ALL", "unit_name": "उत्तर प्रदेश",
-         "sub_category": "ALL", **FORM1_GRAND_TOTAL}  # fmt: skip
+        {
+            "report_date": REPORT_DATE,
+            "unit_level": "TOTAL",
+            "unit_code": "ALL",
+            "unit_name": "उत्तर प्रदेश",
+            "sub_category": "ALL",
+            **FORM1_GRAND_TOTAL,
+        }  # fmt: skip
     )
     frame = pd.DataFrame(list(reversed(rows)), columns=FORM1_COLUMNS)
     for column in ("target_consumers", "rank_in_parent"):
@@ -195,10 +212,18 @@ def build_form2(extra_substations: int = 0) -> pd.DataFrame:
             continue
         rows.append(
             {
-                "report_date": REPORT_DATE, "unit_level": level, "unit_code": code, "unit_name": name,
-                "eligible_defaulters": 5000 + position, "notices_served_cum": 4000 + position,
-                "camps_today": 1, "camps_cum": 9 + position, "registered_today": 20 + position,
-                "registered_cum": 300 + position, "fully_paid_today": 5 + position, "fully_paid_cum": 50 + position,
+                "report_date": REPORT_DATE,
+                "unit_level": level,
+                "unit_code": code,
+                "unit_name": name,
+                "eligible_defaulters": 5000 + position,
+                "notices_served_cum": 4000 + position,
+                "camps_today": 1,
+                "camps_cum": 9 + position,
+                "registered_today": 20 + position,
+                "registered_cum": 300 + position,
+                "fully_paid_today": 5 + position,
+                "fully_paid_cum": 50 + position,
                 "collected_today": Decimal(100000 + position) + Decimal("0.75"),
                 "collected_cum": Decimal(1234567 + position) + Decimal("0.50"),
             }  # fmt: skip
@@ -206,8 +231,13 @@ def build_form2(extra_substations: int = 0) -> pd.DataFrame:
     for extra in range(extra_substations):
         rows.append({**rows[-1], "unit_code": f"SSX{extra:03d}", "unit_name": f"33/11 के0वी0 उपकेन्द्र नया {extra}"})
     rows.append(
-        {"report_date": REPORT_DATE, "unit_level": "TOTAL", "unit_code": "ALL", "unit_name": "उत्तर प्रदेश",
-         **FORM2_GRAND_TOTAL}  # fmt: skip
+        {
+            "report_date": REPORT_DATE,
+            "unit_level": "TOTAL",
+            "unit_code": "ALL",
+            "unit_name": "उत्तर प्रदेश",
+            **FORM2_GRAND_TOTAL,
+        }  # fmt: skip
     )
     frame = pd.DataFrame(rows, columns=FORM2_COLUMNS)
     for column in ("collected_today", "collected_cum"):
@@ -220,14 +250,29 @@ def build_units(extra_substations: int = 0) -> pd.DataFrame:
     for level, code, name, parent_level, parent_code, discom, sort_path in UNITS:
         parts = sort_path.split(".")
         records.append(
-            {"unit_level": level, "unit_code": code, "unit_name": name, "parent_level": parent_level,
-             "parent_code": parent_code, "discom_code": discom, "zone_code": None, "circle_code": None,
-             "division_code": None, "subdivision_code": None, "sort_path": sort_path, "depth": len(parts)}  # fmt: skip
+            {
+                "unit_level": level,
+                "unit_code": code,
+                "unit_name": name,
+                "parent_level": parent_level,
+                "parent_code": parent_code,
+                "discom_code": discom,
+                "zone_code": None,
+                "circle_code": None,
+                "division_code": None,
+                "subdivision_code": None,
+                "sort_path": sort_path,
+                "depth": len(parts),
+            }  # fmt: skip
         )
     for extra in range(extra_substations):
         records.append(
-            {**records[-1], "unit_code": f"SSX{extra:03d}", "unit_name": f"33/11 के0वी0 उपकेन्द्र नया {extra}",
-             "sort_path": f"02.01.01.01.01.{extra + 2:02d}"}  # fmt: skip
+            {
+                **records[-1],
+                "unit_code": f"SSX{extra:03d}",
+                "unit_name": f"33/11 के0वी0 उपकेन्द्र नया {extra}",
+                "sort_path": f"02.01.01.01.01.{extra + 2:02d}",
+            }  # fmt: skip
         )
     return pd.DataFrame(records).drop(columns="depth")
 
@@ -300,7 +345,14 @@ def test_format_indian_amounts(amount: Decimal, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("count", "expected"),
-    [(0, "0"), (999, "999"), (1000, "1,000"), (123456, "1,23,456"), (20000000, "2,00,00,000"), (-1234567, "-12,34,567")],
+    [
+        (0, "0"),
+        (999, "999"),
+        (1000, "1,000"),
+        (123456, "1,23,456"),
+        (20000000, "2,00,00,000"),
+        (-1234567, "-12,34,567"),
+    ],
 )
 def test_format_count_groups(count: int, expected: str) -> None:
     assert format_count(count) == expected
@@ -327,7 +379,8 @@ def test_write_returns_six_files(written: dict[str, Path]) -> None:
 
 
 def test_csv_round_trip_equals_frames(written: dict[str, Path]) -> None:
-    for form, frame, path in ((FORM1, build_form1(), written["form1.csv"]), (FORM2, build_form2(), written["form2.csv"])):
+    cases = ((FORM1, build_form1(), written["form1.csv"]), (FORM2, build_form2(), written["form2.csv"]))
+    for form, frame, path in cases:
         read_back = read_form_csv(path, form)
         assert list(read_back.columns) == list(frame.columns)
         given = {
@@ -336,9 +389,7 @@ def test_csv_round_trip_equals_frames(written: dict[str, Path]) -> None:
             }
             for record in frame.to_dict("records")
         }
-        got = {
-            tuple(record[field] for field in form.key_fields): record for record in read_back.to_dict("records")
-        }
+        got = {tuple(record[field] for field in form.key_fields): record for record in read_back.to_dict("records")}
         assert got.keys() == given.keys()
         for key, record in given.items():
             assert got[key] == record, key
@@ -349,8 +400,7 @@ def test_csv_keeps_plain_decimals_and_empty_nulls(written: dict[str, Path]) -> N
     assert lines[0] == ",".join(FORM1_COLUMNS)
     grand_total = lines[1 + len(SUB_CATEGORIES)]  # the statewide rows come first, the all-sub-categories row last
     assert grand_total == (
-        "2021-10-25,TOTAL,ALL,उत्तर प्रदेश,ALL,1234567,98765432109.75,1234567.50,,23456,,3456,,"
-        "123456789.05,,0.00,345678,"
+        "2021-10-25,TOTAL,ALL,उत्तर प्रदेश,ALL,1234567,98765432109.75,1234567.50,,23456,,3456,,123456789.05,,0.00,345678,"
     )
 
 
@@ -406,9 +456,7 @@ def test_xlsx_title_block(written: dict[str, Path]) -> None:
         "दिनांक: 25.10.2021",
     ]
     summary = openpyxl.load_workbook(written["form1.xlsx"])["प्रदेश सारांश"]
-    assert sheet_rows(summary)[1][0] == (
-        "एकमुश्त समाधान योजना के अन्तर्गत उपश्रेणीवार निर्धारित लक्ष्य के सापेक्ष प्रगति का विवरण"
-    )
+    assert sheet_rows(summary)[1][0] == ("एकमुश्त समाधान योजना के अन्तर्गत उपश्रेणीवार निर्धारित लक्ष्य के सापेक्ष प्रगति का विवरण")
 
 
 def test_xlsx_form2_grand_total_row(written: dict[str, Path]) -> None:
@@ -546,6 +594,19 @@ def test_pdf_repeats_headings_on_every_page(tmp_path: Path) -> None:
         assert "आज आयोजित कैम्प" in page
     assert "33/11 के0वी0 उपकेन्द्र नया 79" in "\n".join(pages)
     assert len(paths) == 6
+
+
+def test_pdf_later_pages_name_the_parents(tmp_path: Path) -> None:
+    write_form_files(tmp_path, release_info(), build_form1(), build_form2(extra_substations=80),
+                     build_units(extra_substations=80), dict(SUB_CATEGORY_LABELS))  # fmt: skip
+    pages = pdf_text(tmp_path / "form2.pdf")
+    parents = "क्रमशः: वाराणसी क्षेत्र / विद्युत वितरण मण्डल वाराणसी / विद्युत वितरण खण्ड सारनाथ / विद्युत वितरण उपखण्ड चौकाघाट"
+    puvvnl_pages = pages[2:]  # after the statewide summary and the one page of MVVNL
+    assert len(puvvnl_pages) > 2
+    assert all(PUVVNL_NAME in page for page in puvvnl_pages)
+    assert parents not in puvvnl_pages[0]  # the section's first page has the full title instead
+    for page in puvvnl_pages[1:]:
+        assert f"प्रारूप-2 | {PUVVNL_NAME} | {parents}" in page
 
 
 def test_render_pdf_page_png(written: dict[str, Path], tmp_path: Path) -> None:

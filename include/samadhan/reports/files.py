@@ -106,7 +106,7 @@ def write_form_files(
 
     names = [f"{key}.{ext}" for ext in ("csv", "xlsx", "pdf") for key in ("form1", "form2")]
     with _staged_files(out_dir) as stage:
-        for form, frame, rows, sections in prepared.values():
+        for form, frame, rows, _sections in prepared.values():
             with open(stage(f"{form.key}.csv"), "w", encoding="utf-8", newline="") as stream:
                 write_form_csv(stream, [str(column) for column in frame.columns], rows)
         for form, _frame, _rows, sections in prepared.values():

@@ -118,9 +118,7 @@ FORM1 = FormSpec(
 FORM2 = FormSpec(
     key="form2",
     name_hi="प्रारूप-2",
-    title_hi=(
-        "एकमुश्त समाधान योजना के अन्तर्गत प्रतिदिन आयोजित कैम्पों एवं पूर्ण भुगतान उपभोक्ताओं का उपकेन्द्रवार विवरण"
-    ),
+    title_hi=("एकमुश्त समाधान योजना के अन्तर्गत प्रतिदिन आयोजित कैम्पों एवं पूर्ण भुगतान उपभोक्ताओं का उपकेन्द्रवार विवरण"),
     columns=(
         Column(1, "इकाई का नाम", "unit_name", Kind.TEXT),
         Column(2, "कुल बकायेदार उपभोक्ताओं की संख्या", "eligible_defaulters", Kind.COUNT),
@@ -315,9 +313,7 @@ def table_rows(
             raise ValueError(f"{where}: report_date {row['report_date']!r} differs from the release's {report_date}")
         row["report_date"] = row_date
         if form.by_sub_category and row["sub_category"] not in known_sub_categories:
-            raise ValueError(
-                f"{where}: sub_category {row['sub_category']!r} has no Hindi label in the rules file"
-            )
+            raise ValueError(f"{where}: sub_category {row['sub_category']!r} has no Hindi label in the rules file")
         key = tuple(row[field] for field in form.key_fields)
         if key in seen:
             raise ValueError(f"{where}: the row appears twice")

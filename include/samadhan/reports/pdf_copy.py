@@ -2,7 +2,7 @@
 
 Each section starts on a new page with the full title; every page repeats the column headings and
 carries a running head, the release footer and its page number. Devanagari is shaped by HarfBuzz
-(fpdf2 with uharfbuzz). Numbers are plain Latin digits, drawn without shaping and right-aligned.
+(fpdf2 with uharfbuzz); numbers are Latin digits, right-aligned.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from fpdf import FPDF
+from fpdf.enums import PDFResourceType
+from fpdf.fonts import TTFFont
 
 from samadhan.reports.fonts import ClusterMappedFont, devanagari_font_styles
 from samadhan.reports.formatting import format_count, format_indian
@@ -32,15 +34,22 @@ TABLE_BOTTOM = PAGE_HEIGHT - 10.0
 
 PT = 25.4 / 72  # mm per point
 BODY_SIZES = (7.5, 7.25, 7.0, 6.75, 6.5, 6.25, 6.0, 5.75, 5.5, 5.25, 5.0)
-LINE_SPACING = 1.5  # line height as a multiple of the font size; Devanagari needs room for matras
+LINE_SPACING = 1.4  # line height as a multiple of the font size; Devanagari needs room for matras
+BASELINE_DROP = 0.3  # baseline below a line's middle, as a fraction of the font size (as fpdf2's cell)
 CELL_PAD_X = 0.9
 CELL_PAD_Y = 0.5
-INDENT = 2.5  # mm per level
+INDENT = 2.0  # mm per level
 TEXT_MAX = {Kind.TEXT: 72.0, Kind.SUB_CATEGORY: 36.0}
 TEXT_MIN = {Kind.TEXT: 36.0, Kind.SUB_CATEGORY: 18.0}
 BORDER_GREY = 90
+LINE_WIDTH = 0.15
 HEADING_FILL = (221, 228, 238)
+RUNNING_GREY = (64, 64, 64)
+BLACK = (0, 0, 0)
+CONTINUED = "क्रमशः:"  # "continued", before the parents of a page's first unit
 REVISED_COLOUR = (156, 0, 6)
+SHAPING_SIZE = 10.0  # pt handed to HarfBuzz; the result is scaled to the size drawn
+TITLE_GAP = 2.0  # mm between the title block and the table
 
 
 def cell_text(column: Column, printed: PrintedRow) -> str:
@@ -59,15 +68,29 @@ def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
+@dataclass(frozen=True)
+class _ShapedText:
+    """A text shaped once, measured for a 1 pt font: glyph advances scale linearly with the size.
+
+    That holds for Noto Sans Devanagari, which has no tracking table and no optical-size axis.
+    """
+
+    width: float  # mm at 1 pt
+    runs: tuple[tuple[float, float, str], ...]  # (dx, dy) in pt at 1 pt, and the encoded glyph codes
+
+
 class _FormPdf(FPDF):
-    """FPDF with the running head and the footer of a form's copy."""
+    """FPDF with the running head and footer of a form's copy, and a fast path for text.
+
+    A state-wide copy draws hundreds of thousands of cells. fpdf2's `cell()` shapes and lays out
+    each text anew (about a millisecond), so table text is shaped once per distinct text, font and
+    size, and its glyph runs are written straight into the page's content stream.
+    """
 
     def __init__(self, form: FormSpec, info: ReleaseInfo) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.form = form
         self.info = info
-        self.section_heading = ""
-        self.section_first_page = True
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
         self.c_margin = 0
@@ -76,24 +99,96 @@ class _FormPdf(FPDF):
             font = self.fonts[f"{FONT_FAMILY}{style}"]
             font.__class__ = ClusterMappedFont
         self.set_text_shaping(True)
-        self._width_cache: dict[tuple[str, str, float], float] = {}
+        self._shaped: dict[tuple[str, bool], _ShapedText] = {}
 
     def use_font(self, bold: bool, size: float) -> None:
         self.set_font(FONT_FAMILY, "B" if bold else "", size)
 
+    def _font(self, bold: bool) -> TTFFont:
+        return self.fonts[f"{FONT_FAMILY}{'B' if bold else ''}"]  # type: ignore[return-value]
+
+    def shaped(self, text: str, bold: bool) -> _ShapedText:
+        """Shape a text once per font; Latin-only text is mapped glyph by glyph, unshaped."""
+        key = (text, bold)
+        found = self._shaped.get(key)
+        if found is not None:
+            return found
+        font = self._font(bold)
+        if text.isascii():
+            codes = "".join(chr(font.subset.pick(ord(character))) for character in text)
+            advance = sum(font.cw[ord(character)] for character in text) / 1000
+            found = _ShapedText(advance * PT, ((0.0, 0.0, font.escape_text(codes)),))
+        else:
+            found = self._shape(font, text)
+        self._shaped[key] = found
+        return found
+
+    def _shape(self, font: TTFFont, text: str) -> _ShapedText:
+        """Turn HarfBuzz's glyphs into runs, placing a glyph on its own where it carries an offset."""
+        scale = font.scale / 1000  # font units to points, at 1 pt
+        runs: list[tuple[float, float, str]] = []
+        run_x = run_y = 0.0
+        pen_x = pen_y = 0.0
+        codes = ""
+        for glyph in font.shape_text(text, SHAPING_SIZE, self.text_shaping):
+            if glyph["mapped_char"] is None:
+                continue
+            if glyph["x_offset"] != 0 or glyph["y_offset"] != 0:
+                if codes:
+                    runs.append((run_x, run_y, font.escape_text(codes)))
+                    codes = ""
+                run_x = pen_x + glyph["x_offset"] * scale
+                run_y = pen_y + glyph["y_offset"] * scale
+            codes += chr(glyph["mapped_char"])
+            pen_x += glyph["x_advance"] * scale
+            pen_y += glyph["y_advance"] * scale
+            if glyph["force_positioning"]:
+                runs.append((run_x, run_y, font.escape_text(codes)))
+                codes = ""
+                run_x, run_y = pen_x, pen_y
+        if codes:
+            runs.append((run_x, run_y, font.escape_text(codes)))
+        return _ShapedText(pen_x * PT, tuple(runs))
+
     def text_width(self, text: str, bold: bool, size: float) -> float:
-        """Return the width in mm of a text at a size, measured once per text."""
-        key = (text, "B" if bold else "", size)
-        width = self._width_cache.get(key)
-        if width is None:
-            if len(text) > 1 and text.isascii():
-                # Latin digits and punctuation need no shaping: their widths simply add up.
-                width = sum(self.text_width(character, bold, size) for character in text)
-            else:
-                self.use_font(bold, size)
-                width = self.get_string_width(text)
-            self._width_cache[key] = width
-        return width
+        return self.shaped(text, bold).width * size
+
+    def draw_text(
+        self, text: str, bold: bool, size: float, x: float, baseline: float, colour: tuple[int, int, int] = BLACK
+    ) -> None:
+        """Draw a shaped text with its origin at (x, baseline), in mm from the top left."""
+        if not text:
+            return
+        shaped = self.shaped(text, bold)
+        font = self._font(bold)
+        origin_x = x / PT
+        origin_y = (PAGE_HEIGHT - baseline) / PT
+        red, green, blue = (channel / 255 for channel in colour)
+        operators = [f"q {red:.3f} {green:.3f} {blue:.3f} rg BT /F{font.i} {size:.2f} Tf"]
+        for dx, dy, encoded in shaped.runs:
+            operators.append(f"1 0 0 1 {origin_x + dx * size:.2f} {origin_y + dy * size:.2f} Tm ({encoded}) Tj")
+        operators.append("ET Q")
+        self._write_operators(" ".join(operators), font)
+
+    def draw_boxes(self, boxes: Sequence[tuple[float, float, float, float]], fill: tuple[int, int, int] | None) -> None:
+        """Stroke the outlines of boxes (x, y, width, height in mm), filling them first if `fill` is given."""
+        if not boxes:
+            return
+        paths = " ".join(
+            f"{x / PT:.2f} {(PAGE_HEIGHT - y) / PT:.2f} {width / PT:.2f} {-height / PT:.2f} re"
+            for x, y, width, height in boxes
+        )
+        if fill is None:
+            self._write_operators(f"{paths} S", None)
+        else:
+            red, green, blue = (channel / 255 for channel in fill)
+            self._write_operators(f"q {red:.3f} {green:.3f} {blue:.3f} rg {paths} B Q", None)
+
+    def _write_operators(self, operators: str, font: TTFFont | None) -> None:
+        # NOTE: uses fpdf2 2.8's private _out and _resource_catalog; the PDF tests fail if they change.
+        if font is not None:
+            self._resource_catalog.add(PDFResourceType.FONT, font.i, self.page)
+        self._out(operators)
 
     def wrap(self, text: str, width: float, bold: bool, size: float) -> list[str]:
         """Break a text into lines no wider than `width` at spaces; a longer word keeps its own line."""
@@ -109,27 +204,30 @@ class _FormPdf(FPDF):
         lines.append(current)
         return lines
 
-    def header(self) -> None:
-        if self.section_first_page:
-            return
-        self.use_font(False, 7)
-        self.set_text_color(60)
-        self.set_xy(MARGIN, RUNNING_HEAD_Y)
-        self.cell(TABLE_WIDTH / 2, 4, f"{self.form.name_hi} | {self.section_heading}", align="L")
-        self.set_xy(MARGIN + TABLE_WIDTH / 2, RUNNING_HEAD_Y)
-        self.cell(TABLE_WIDTH / 2, 4, self.info.date_line, align="R")
-        self.set_text_color(0)
+    def draw_running_head(self, section_heading: str, context: Sequence[str]) -> None:
+        """Draw the small line at the top of a section's later pages: form, section, context and date.
 
-    def footer(self) -> None:
-        self.use_font(False, 6.5)
-        self.set_text_color(60)
+        `context` names the parents of the page's first unit, so that a page starting deep in the
+        hierarchy says where it is ("क्रमशः: लखनऊ क्षेत्र प्रथम / विद्युत वितरण मण्डल प्रथम").
+        """
+        baseline = RUNNING_HEAD_Y + 3
+        head = f"{self.form.name_hi} | {section_heading}"
+        if context:
+            head += f" | {CONTINUED} {' / '.join(context)}"
+        self.draw_text(head, False, 7, MARGIN, baseline, RUNNING_GREY)
+        date_width = self.text_width(self.info.date_line, False, 7)
+        self.draw_text(self.info.date_line, False, 7, PAGE_WIDTH - MARGIN - date_width, baseline, RUNNING_GREY)
+
+    def draw_footer(self, page_number: int, page_total: int) -> None:
+        """Draw the release footer and "पृष्ठ 3 / 12" at the bottom of the page."""
         self.set_draw_color(BORDER_GREY)
+        self.set_line_width(LINE_WIDTH)
         self.line(MARGIN, FOOTER_Y - 0.6, PAGE_WIDTH - MARGIN, FOOTER_Y - 0.6)
-        self.set_xy(MARGIN, FOOTER_Y)
-        self.cell(TABLE_WIDTH - 25, 4, self.info.footer_line, align="L")
-        self.set_xy(PAGE_WIDTH - MARGIN - 25, FOOTER_Y)
-        self.cell(25, 4, f"पृष्ठ {self.page_no()} / {{nb}}", align="R")
-        self.set_text_color(0)
+        baseline = FOOTER_Y + 2.8
+        self.draw_text(self.info.footer_line, False, 6.5, MARGIN, baseline, RUNNING_GREY)
+        page_text = f"पृष्ठ {page_number} / {page_total}"
+        page_width = self.text_width(page_text, False, 6.5)
+        self.draw_text(page_text, False, 6.5, PAGE_WIDTH - MARGIN - page_width, baseline, RUNNING_GREY)
 
 
 @dataclass(frozen=True)
@@ -146,6 +244,10 @@ class _Layout:
     def line_height(self) -> float:
         return self.size * PT * LINE_SPACING
 
+    def baseline(self, top: float, height: float) -> float:
+        """Return the baseline that centres one line of text in a box from `top` of `height`."""
+        return top + height / 2 + BASELINE_DROP * self.size * PT
+
 
 def _all_rows(sections: Sequence[Section]) -> list[PrintedRow]:
     return [printed for section in sections for block in section.blocks for printed in block.rows]
@@ -155,54 +257,105 @@ def _widest_word(pdf: _FormPdf, text: str, bold: bool, size: float) -> float:
     return max((pdf.text_width(word, bold, size) for word in text.split()), default=0.0)
 
 
+@dataclass(frozen=True)
+class _ColumnTexts:
+    """The distinct texts of each column, gathered once and measured at each candidate size."""
+
+    unit_labels: frozenset[tuple[str, int]]  # (label, depth)
+    sub_category_labels: frozenset[str]
+    numbers: tuple[frozenset[tuple[str, bool]], ...]  # per column: (text, bold)
+
+    @classmethod
+    def gather(cls, form: FormSpec, rows: Sequence[PrintedRow]) -> _ColumnTexts:
+        numbers = tuple(
+            frozenset((cell_text(column, row), row_is_bold(row)) for row in rows)
+            if column.kind not in TEXT_MAX
+            else frozenset()
+            for column in form.columns
+        )
+        return cls(
+            frozenset((row.unit_label, row.depth) for row in rows),
+            frozenset(row.sub_category_label or "" for row in rows),
+            numbers,
+        )
+
+
+def _column_widths(pdf: _FormPdf, form: FormSpec, texts: _ColumnTexts, size: float) -> tuple[list[float], list[float]]:
+    """Return each column's natural (one-line) and minimum width at a font size.
+
+    A number column must hold its longest number unbroken; "लक्ष्य निर्धारित नहीं" and headings may
+    wrap at spaces. The name columns may wrap, down to a minimum.
+    """
+    natural: list[float] = []
+    minimum: list[float] = []
+    for index, column in enumerate(form.columns):
+        heading_word = _widest_word(pdf, column.heading, True, size) + 2 * CELL_PAD_X
+        if column.kind is Kind.TEXT:
+            longest = max(
+                (pdf.text_width(label, True, size) + depth * INDENT for label, depth in texts.unit_labels),
+                default=0.0,
+            )
+            natural.append(longest + 2 * CELL_PAD_X)
+            minimum.append(max(TEXT_MIN[column.kind], heading_word))
+        elif column.kind is Kind.SUB_CATEGORY:
+            longest = max((pdf.text_width(label, True, size) for label in texts.sub_category_labels), default=0.0)
+            natural.append(longest + 2 * CELL_PAD_X)
+            minimum.append(max(TEXT_MIN[column.kind], heading_word))
+        else:
+            longest = 0.0
+            for text, bold in texts.numbers[index]:
+                if text == TARGET_NOT_SET:
+                    longest = max(longest, _widest_word(pdf, text, bold, size))
+                else:
+                    longest = max(longest, pdf.text_width(text, bold, size))
+            width = max(longest + 2 * CELL_PAD_X, heading_word)
+            natural.append(width)
+            minimum.append(width)
+    return natural, minimum
+
+
 def _choose_layout(pdf: _FormPdf, form: FormSpec, sections: Sequence[Section]) -> _Layout:
-    """Pick the largest font size at which every number fits its column unbroken."""
-    rows = _all_rows(sections)
-    for size in BODY_SIZES:
-        natural: list[float] = []
-        minimum: list[float] = []
-        for column in form.columns:
-            heading_word = _widest_word(pdf, column.heading, True, size) + 2 * CELL_PAD_X
-            if column.kind is Kind.TEXT:
-                longest = max(
-                    (pdf.text_width(row.unit_label, True, size) + row.depth * INDENT for row in rows), default=0.0
-                )
-                natural.append(longest + 2 * CELL_PAD_X)
-                minimum.append(max(TEXT_MIN[column.kind], heading_word))
-            elif column.kind is Kind.SUB_CATEGORY:
-                longest = max((pdf.text_width(row.sub_category_label or "", True, size) for row in rows), default=0.0)
-                natural.append(longest + 2 * CELL_PAD_X)
-                minimum.append(max(TEXT_MIN[column.kind], heading_word))
-            else:
-                values = {(cell_text(column, row), row_is_bold(row)) for row in rows}
-                longest = 0.0
-                for text, bold in values:
-                    width = _widest_word(pdf, text, bold, size) if text == TARGET_NOT_SET else pdf.text_width(
-                        text, bold, size
-                    )
-                    longest = max(longest, width)
-                width = max(longest + 2 * CELL_PAD_X, heading_word)
-                natural.append(width)
-                minimum.append(width)
+    """Pick the largest font size at which every number fits its column unbroken.
 
-        if sum(minimum) <= TABLE_WIDTH or size == BODY_SIZES[-1]:
+    A size at which Form 1's sub-category labels also fit on one line is preferred, because a
+    wrapped label doubles the height of every row.
+    """
+    texts = _ColumnTexts.gather(form, _all_rows(sections))
+
+    def candidates():  # type: ignore[no-untyped-def]
+        for size in BODY_SIZES:
+            natural, minimum = _column_widths(pdf, form, texts, size)
+            one_line = [
+                natural[index] if column.kind is Kind.SUB_CATEGORY else minimum[index]
+                for index, column in enumerate(form.columns)
+            ]
+            yield size, natural, one_line
+        for size in BODY_SIZES:
+            natural, minimum = _column_widths(pdf, form, texts, size)
+            yield size, natural, minimum
+
+    fallback = None
+    for size, natural, widths in candidates():
+        fallback = (size, natural, widths)
+        if sum(widths) <= TABLE_WIDTH:
             break
+    else:
+        # NOTE: when even the smallest size overflows, the table runs past the right margin.
+        size, natural, widths = fallback  # type: ignore[misc]
 
-    widths = list(minimum)
-    text_columns = [index for index, column in enumerate(form.columns) if column.kind in TEXT_MAX]
+    widths = list(widths)
     spare = TABLE_WIDTH - sum(widths)
-    for index in text_columns:  # let the name columns grow towards their natural width first
-        kind = form.columns[index].kind
-        grow = min(max(natural[index], widths[index]), TEXT_MAX[kind]) - widths[index]
-        grow = max(0.0, min(grow, spare))
-        widths[index] += grow
-        spare -= grow
-    number_columns = [index for index in range(len(widths)) if index not in text_columns]
+    # Spare width goes first to the sub-category labels, then to the unit names, then to the numbers.
+    for kind in (Kind.SUB_CATEGORY, Kind.TEXT):
+        for index, column in enumerate(form.columns):
+            if column.kind is kind:
+                grow = max(0.0, min(min(natural[index], TEXT_MAX[kind]) - widths[index], spare))
+                widths[index] += grow
+                spare -= grow
+    number_columns = [index for index, column in enumerate(form.columns) if column.kind not in TEXT_MAX]
     if spare > 0 and number_columns:
-        share = spare / len(number_columns)
         for index in number_columns:
-            widths[index] += share
-    # NOTE: when even the smallest size overflows, the table runs past the right margin.
+            widths[index] += spare / len(number_columns)
 
     line_height = size * PT * LINE_SPACING
     heading_lines = tuple(
@@ -233,7 +386,8 @@ def _row_heights(pdf: _FormPdf, layout: _Layout, form: FormSpec, block: Block) -
         for index, column in enumerate(form.columns):
             if column.kind is Kind.TEXT and form.by_sub_category:
                 continue
-            lines = max(lines, len(_text_lines(pdf, layout, column, printed, layout.widths[index])))
+            if column.kind in (Kind.TEXT, Kind.SUB_CATEGORY) or printed.row[column.field] is None:
+                lines = max(lines, len(_text_lines(pdf, layout, column, printed, layout.widths[index])))
         heights.append(lines * layout.line_height + 2 * CELL_PAD_Y)
     if form.by_sub_category:
         name_lines = _text_lines(pdf, layout, form.columns[0], block.rows[0], layout.widths[0])
@@ -247,141 +401,185 @@ def _draw_lines(
     pdf: _FormPdf,
     layout: _Layout,
     lines: Sequence[str],
-    x: float,
-    y: float,
-    width: float,
-    height: float,
+    box: tuple[float, float, float, float],
     align: str,
     bold: bool,
     top: bool = False,
 ) -> None:
-    """Draw lines of shaped text in a cell box, centred vertically unless `top`."""
-    pdf.use_font(bold, layout.size)
+    """Draw lines of text inside a box (x, y, width, height), centred vertically unless `top`."""
+    x, y, width, height = box
     block_height = len(lines) * layout.line_height
-    line_y = y + CELL_PAD_Y if top else y + (height - block_height) / 2
+    line_top = y + CELL_PAD_Y if top else y + (height - block_height) / 2
     for line in lines:
-        pdf.set_xy(x, line_y)
-        pdf.cell(width, layout.line_height, line, align=align)
-        line_y += layout.line_height
-
-
-def _draw_number(pdf: _FormPdf, layout: _Layout, text: str, x: float, y: float, width: float, height: float,
-                 bold: bool) -> None:
-    """Draw a number right-aligned; digits need no shaping, so `text()` draws them directly."""
-    pdf.use_font(bold, layout.size)
-    text_x = x + width - CELL_PAD_X - pdf.text_width(text, bold, layout.size)
-    baseline = y + height / 2 + 0.3 * layout.size * PT
-    pdf.text(text_x, baseline, text)
+        line_width = pdf.text_width(line, bold, layout.size)
+        if align == "R":
+            line_x = x + width - CELL_PAD_X - line_width
+        elif align == "C":
+            line_x = x + (width - line_width) / 2
+        else:
+            line_x = x + CELL_PAD_X
+        pdf.draw_text(line, bold, layout.size, line_x, layout.baseline(line_top, layout.line_height))
+        line_top += layout.line_height
 
 
 def _draw_headings(pdf: _FormPdf, layout: _Layout, form: FormSpec, y: float) -> float:
     """Draw the heading row and the column-number row from `y`; return the y below them."""
-    pdf.set_fill_color(*HEADING_FILL)
     pdf.set_draw_color(BORDER_GREY)
-    pdf.set_line_width(0.15)
+    pdf.set_line_width(LINE_WIDTH)
+    boxes = []
+    x = MARGIN
+    for width in layout.widths:
+        boxes.append((x, y, width, layout.heading_height))
+        boxes.append((x, y + layout.heading_height, width, layout.number_row_height))
+        x += width
+    pdf.draw_boxes(boxes, HEADING_FILL)
+
+    x = MARGIN
+    number_top = y + layout.heading_height
+    for index, column in enumerate(form.columns):
+        width = layout.widths[index]
+        _draw_lines(pdf, layout, layout.heading_lines[index], (x, y, width, layout.heading_height), "C", True)
+        _draw_lines(pdf, layout, [str(column.number)], (x, number_top, width, layout.number_row_height), "C", False)
+        x += width
+    return number_top + layout.number_row_height
+
+
+def _draw_row_cells(
+    pdf: _FormPdf, layout: _Layout, form: FormSpec, printed: PrintedRow, top: float, height: float
+) -> None:
+    """Draw the texts of one row; in Form 1 the unit's name is drawn once for the block instead."""
+    bold = row_is_bold(printed)
     x = MARGIN
     for index, column in enumerate(form.columns):
         width = layout.widths[index]
-        pdf.rect(x, y, width, layout.heading_height, style="DF")
-        _draw_lines(pdf, layout, layout.heading_lines[index], x + CELL_PAD_X, y, width - 2 * CELL_PAD_X,
-                    layout.heading_height, "C", True)
-        pdf.rect(x, y + layout.heading_height, width, layout.number_row_height, style="DF")
-        pdf.use_font(False, layout.size)
-        number = str(column.number)
-        number_x = x + (width - pdf.text_width(number, False, layout.size)) / 2
-        pdf.text(number_x, y + layout.heading_height + layout.number_row_height / 2 + 0.3 * layout.size * PT, number)
+        box = (x, top, width, height)
         x += width
-    return y + layout.heading_height + layout.number_row_height
-
-
-def _draw_block(pdf: _FormPdf, layout: _Layout, form: FormSpec, block: Block, heights: Sequence[float],
-                y: float) -> float:
-    """Draw one block from `y`; return the y below it."""
-    pdf.set_draw_color(BORDER_GREY)
-    row_y = y
-    for printed, height in zip(block.rows, heights, strict=True):
-        fill = row_fill(form, printed)
-        bold = row_is_bold(printed)
-        x = MARGIN
-        for index, column in enumerate(form.columns):
-            width = layout.widths[index]
-            if column.kind is Kind.TEXT and form.by_sub_category:
-                x += width
-                continue  # the unit's name spans the block; drawn below
-            if fill:
-                pdf.set_fill_color(*_hex_to_rgb(fill))
-                pdf.rect(x, row_y, width, height, style="DF")
-            else:
-                pdf.rect(x, row_y, width, height, style="D")
-            if column.kind is Kind.TEXT:
-                lines = _text_lines(pdf, layout, column, printed, width)
+        if column.kind is Kind.TEXT:
+            if not form.by_sub_category:
                 indent = printed.depth * INDENT
-                _draw_lines(pdf, layout, lines, x + CELL_PAD_X + indent, row_y, width - 2 * CELL_PAD_X - indent,
-                            height, "L", bold)
-            elif column.kind is Kind.SUB_CATEGORY:
                 lines = _text_lines(pdf, layout, column, printed, width)
-                _draw_lines(pdf, layout, lines, x + CELL_PAD_X, row_y, width - 2 * CELL_PAD_X, height, "L", bold)
-            else:
-                text = cell_text(column, printed)
-                if text == TARGET_NOT_SET:
-                    lines = _text_lines(pdf, layout, column, printed, width)
-                    _draw_lines(pdf, layout, lines, x + CELL_PAD_X, row_y, width - 2 * CELL_PAD_X, height, "C",
-                                bold)
-                elif text:
-                    _draw_number(pdf, layout, text, x, row_y, width, height, bold)
-            x += width
-        row_y += height
-
-    if form.by_sub_category:
-        first = block.rows[0]
-        width = layout.widths[0]
-        if first.style in (RowStyle.GRAND_TOTAL, RowStyle.GRAND_TOTAL_PART):
-            pdf.set_fill_color(*_hex_to_rgb(row_fill(form, first) or "#FFFFFF"))
-            pdf.rect(MARGIN, y, width, row_y - y, style="DF")
+                _draw_lines(pdf, layout, lines, (box[0] + indent, top, width - indent, height), "L", bold)
+        elif column.kind is Kind.SUB_CATEGORY:
+            _draw_lines(pdf, layout, _text_lines(pdf, layout, column, printed, width), box, "L", bold)
         else:
-            pdf.rect(MARGIN, y, width, row_y - y, style="D")
-        lines = _text_lines(pdf, layout, form.columns[0], first, width)
+            text = cell_text(column, printed)
+            if text == TARGET_NOT_SET:
+                _draw_lines(pdf, layout, _text_lines(pdf, layout, column, printed, width), box, "C", bold)
+            elif text:
+                _draw_lines(pdf, layout, [text], box, "R", bold)
+
+
+def _draw_block(
+    pdf: _FormPdf, layout: _Layout, form: FormSpec, block: Block, heights: Sequence[float], y: float
+) -> float:
+    """Draw one block from `y`; return the y below it."""
+    shares_name = form.by_sub_category
+    first_column = 1 if shares_name else 0
+    left = MARGIN + sum(layout.widths[:first_column])
+
+    row_top = y
+    for printed, height in zip(block.rows, heights, strict=True):
+        boxes = []
+        x = left
+        for width in layout.widths[first_column:]:
+            boxes.append((x, row_top, width, height))
+            x += width
+        fill = row_fill(form, printed)
+        pdf.draw_boxes(boxes, _hex_to_rgb(fill) if fill else None)
+        _draw_row_cells(pdf, layout, form, printed, row_top, height)
+        row_top += height
+
+    if shares_name:
+        first = block.rows[0]
+        name_box = (MARGIN, y, layout.widths[0], row_top - y)
+        grand_total = first.style in (RowStyle.GRAND_TOTAL, RowStyle.GRAND_TOTAL_PART)
+        fill = row_fill(form, first) if grand_total else None
+        pdf.draw_boxes([name_box], _hex_to_rgb(fill) if fill else None)
         indent = first.depth * INDENT
-        _draw_lines(pdf, layout, lines, MARGIN + CELL_PAD_X + indent, y, width - 2 * CELL_PAD_X - indent,
-                    row_y - y, "L", True, top=True)
-    return row_y
+        lines = _text_lines(pdf, layout, form.columns[0], first, layout.widths[0])
+        _draw_lines(
+            pdf, layout, lines, (MARGIN + indent, y, layout.widths[0] - indent, row_top - y), "L", True, top=True
+        )
+    return row_top
+
+
+@dataclass(frozen=True)
+class _TitleLine:
+    text: str
+    bold: bool
+    size: float  # pt
+    height: float  # mm
+    align: str
+    colour: tuple[int, int, int] = BLACK
+
+
+def _title_lines(pdf: _FormPdf, form: FormSpec, info: ReleaseInfo, section: Section) -> list[_TitleLine]:
+    """Return the title block of a section's first page: form name, title, scheme, section, date."""
+    lines = [_TitleLine(form.name_hi, True, 10, 5.0, "R")]
+    lines += [_TitleLine(line, True, 12, 6.5, "C") for line in pdf.wrap(form.title_hi, TABLE_WIDTH - 40, True, 12)]
+    lines.append(_TitleLine(info.scheme_name_hi, False, 10, 5.5, "C"))
+    lines.append(_TitleLine(section.heading, True, 11, 6.0, "C"))
+    lines.append(_TitleLine(info.date_line, True, 10, 5.5, "C", REVISED_COLOUR if info.revised else BLACK))
+    return lines
+
+
+def _title_height(pdf: _FormPdf, form: FormSpec, info: ReleaseInfo, section: Section) -> float:
+    """Return the y below a section's title block."""
+    return MARGIN - 2 + sum(line.height for line in _title_lines(pdf, form, info, section)) + TITLE_GAP
 
 
 def _draw_title(pdf: _FormPdf, form: FormSpec, info: ReleaseInfo, section: Section) -> float:
     """Draw the section's title block on its first page; return the y below it."""
-    pdf.set_xy(MARGIN, MARGIN - 2)
-    pdf.use_font(True, 10)
-    pdf.cell(TABLE_WIDTH, 5, form.name_hi, align="R")
-    y = MARGIN + 3
-    pdf.use_font(True, 12)
-    for line in pdf.wrap(form.title_hi, TABLE_WIDTH - 40, True, 12):
-        pdf.set_xy(MARGIN, y)
-        pdf.cell(TABLE_WIDTH, 6.5, line, align="C")
-        y += 6.5
-    pdf.use_font(False, 10)
-    pdf.set_xy(MARGIN, y)
-    pdf.cell(TABLE_WIDTH, 5.5, info.scheme_name_hi, align="C")
-    y += 5.5
-    pdf.use_font(True, 11)
-    pdf.set_xy(MARGIN, y)
-    pdf.cell(TABLE_WIDTH, 6, section.heading, align="C")
-    y += 6
-    pdf.use_font(True, 10)
-    if info.revised:
-        pdf.set_text_color(*REVISED_COLOUR)
-    pdf.set_xy(MARGIN, y)
-    pdf.cell(TABLE_WIDTH, 5.5, info.date_line, align="C")
-    pdf.set_text_color(0)
-    return y + 5.5 + 2
+    top = MARGIN - 2
+    for line in _title_lines(pdf, form, info, section):
+        width = pdf.text_width(line.text, line.bold, line.size)
+        x = PAGE_WIDTH - MARGIN - width if line.align == "R" else (PAGE_WIDTH - width) / 2
+        baseline = top + line.height / 2 + BASELINE_DROP * line.size * PT
+        pdf.draw_text(line.text, line.bold, line.size, x, baseline, line.colour)
+        top += line.height
+    return top + TITLE_GAP
 
 
-def _start_page(pdf: _FormPdf, layout: _Layout, form: FormSpec, info: ReleaseInfo, section: Section,
-                first: bool) -> float:
-    pdf.section_first_page = first
-    pdf.section_heading = section.heading
-    pdf.add_page()
-    top = _draw_title(pdf, form, info, section) if first else MARGIN + 1
-    return _draw_headings(pdf, layout, form, top)
+@dataclass(frozen=True)
+class _Page:
+    """One page: its section, whether it opens the section, and its blocks with their row heights."""
+
+    section: Section
+    opens_section: bool
+    blocks: tuple[tuple[Block, tuple[float, ...]], ...]
+    context: tuple[str, ...]  # names of the parents of the first unit, for the running head
+
+
+def _paginate(
+    pdf: _FormPdf, layout: _Layout, form: FormSpec, info: ReleaseInfo, sections: Sequence[Section]
+) -> list[_Page]:
+    """Split each section into pages; a block never breaks across pages and a section opens a page."""
+    table_top = MARGIN + 1 + layout.heading_height + layout.number_row_height
+    room_on_later_page = TABLE_BOTTOM - table_top
+    pages: list[_Page] = []
+    for section in sections:
+        opens_section = True
+        current: list[tuple[Block, tuple[float, ...]]] = []
+        context: tuple[str, ...] = ()
+        parents: dict[int, str] = {}  # the latest unit at each depth, while walking depth-first
+        y = _title_height(pdf, form, info, section) + layout.heading_height + layout.number_row_height
+        for block in section.blocks:
+            heights = tuple(_row_heights(pdf, layout, form, block))
+            # NOTE: a block taller than a whole page (dozens of sub-categories) runs past the bottom margin.
+            if current and y + sum(heights) > TABLE_BOTTOM and sum(heights) <= room_on_later_page:
+                pages.append(_Page(section, opens_section, tuple(current), context))
+                opens_section, current, y = False, [], table_top
+                context = tuple(
+                    label
+                    for depth, label in sorted(parents.items())
+                    if depth < block.depth and label != section.heading
+                )
+            current.append((block, heights))
+            y += sum(heights)
+            parents = {depth: label for depth, label in parents.items() if depth < block.depth}
+            parents[block.depth] = block.unit_label
+        pages.append(_Page(section, opens_section, tuple(current), context))
+    return pages
 
 
 def write_form_pdf(path: Path, form: FormSpec, info: ReleaseInfo, sections: Sequence[Section]) -> None:
@@ -395,17 +593,18 @@ def write_form_pdf(path: Path, form: FormSpec, info: ReleaseInfo, sections: Sequ
     pdf.set_creation_date(info.document_timestamp().replace(tzinfo=IST))
 
     layout = _choose_layout(pdf, form, sections)
-    for section in sections:
-        y = _start_page(pdf, layout, form, info, section, first=True)
-        for block in section.blocks:
-            heights = _row_heights(pdf, layout, form, block)
-            block_height = sum(heights)
-            fits_on_fresh_page = block_height <= TABLE_BOTTOM - (MARGIN + 1 + layout.heading_height
-                                                                  + layout.number_row_height)
-            # NOTE: a block taller than a whole page (dozens of sub-categories) runs past the bottom margin.
-            if y + block_height > TABLE_BOTTOM and fits_on_fresh_page:
-                y = _start_page(pdf, layout, form, info, section, first=False)
+    pages = _paginate(pdf, layout, form, info, sections)
+    for number, page in enumerate(pages, start=1):
+        pdf.add_page()
+        if page.opens_section:
+            top = _draw_title(pdf, form, info, page.section)
+        else:
+            pdf.draw_running_head(page.section.heading, page.context)
+            top = MARGIN + 1
+        y = _draw_headings(pdf, layout, form, top)
+        for block, heights in page.blocks:
             y = _draw_block(pdf, layout, form, block, heights, y)
+        pdf.draw_footer(number, len(pages))
     pdf.output(str(path))
 
 
@@ -429,15 +628,3 @@ def render_pdf_page(pdf: Path, page_index: int, png: Path, dpi: int = 150) -> Pa
     finally:
         document.close()
     return png
-
-
-def page_count(pdf: Path) -> int:
-    """Return the number of pages of a PDF (needs pypdfium2)."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(str(pdf))
-    try:
-        return len(document)
-    finally:
-        document.close()
-

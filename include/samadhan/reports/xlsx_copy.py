@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -188,9 +188,7 @@ def _write_headings(sheet: Worksheet, formats: _Formats, form: FormSpec) -> None
     sheet.set_row(HEADING_ROW, _heading_height(form))
 
 
-def _write_block(
-    sheet: Worksheet, formats: _Formats, form: FormSpec, block: Block, first_row: int
-) -> int:
+def _write_block(sheet: Worksheet, formats: _Formats, form: FormSpec, block: Block, first_row: int) -> int:
     """Write one block's rows from `first_row` and return the next free row."""
     for offset, printed in enumerate(block.rows):
         row_index = first_row + offset
@@ -263,7 +261,7 @@ def write_form_xlsx(path: Path, form: FormSpec, info: ReleaseInfo, sections: Seq
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
     )
-    created = info.document_timestamp().replace(tzinfo=IST).astimezone(timezone.utc)
+    created = info.document_timestamp().replace(tzinfo=IST).astimezone(UTC)
     workbook.set_properties(
         {
             "title": f"{form.name_hi}: {form.title_hi}",
