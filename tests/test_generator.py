@@ -31,6 +31,24 @@ def read_rows(path: Path) -> list[list[str]]:
     return rows[1:]
 
 
+def read_records_strictly(path: Path) -> list[list[str] | None]:
+    """Return the data records as a strict CSV reader reads them, None for each it rejects."""
+    records: list[list[str] | None] = []
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        next(reader)
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:
+                record = None  # the reader rejects the record and goes on with the next line
+            if record != []:
+                records.append(record)
+    return records
+
+
 def read_header(path: Path) -> tuple[str, ...]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return tuple(next(csv.reader(handle)))
@@ -155,11 +173,12 @@ def test_manifest_matches_files(dumps) -> None:
                 assert "amount_total" not in entry
                 continue
             # The control total adds the trimmed amount cells that are plain decimals (any places)
-            # in rows with the header's field count, rounded half up to paise at the end.
+            # in records a strict reader splits into the header's field count, rounded half up.
             index = dump_file.header.index(dump_file.amount_column)
             total = sum(
-                (Decimal(row[index].strip()) for row in rows
-                 if len(row) == len(dump_file.header) and CONTROL_AMOUNT.fullmatch(row[index].strip())),
+                (Decimal(record[index].strip()) for record in read_records_strictly(path)
+                 if record is not None and len(record) == len(dump_file.header)
+                 and CONTROL_AMOUNT.fullmatch(record[index].strip())),
                 Decimal("0"),
             )
             assert entry["amount_total"] == str(total.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)), entry["name"]
@@ -511,16 +530,5 @@ def test_strict_reader_counts_manifest_rows(dumps) -> None:
     for folder in folders:
         manifest = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
         for entry in manifest["files"]:
-            with open(folder / entry["name"], encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle, strict=True)
-                next(reader)
-                rows = 0
-                while True:
-                    try:
-                        record = next(reader)
-                    except StopIteration:
-                        break
-                    except csv.Error:
-                        record = ["broken"]  # a strict reader rejects the record and goes on
-                    rows += record != []
-            assert rows == entry["rows"], (folder.name, entry["name"])
+            records = read_records_strictly(folder / entry["name"])
+            assert len(records) == entry["rows"], (folder.name, entry["name"])

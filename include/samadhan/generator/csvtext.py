@@ -177,11 +177,15 @@ class Table:
 def line_amount(dump_file: DumpFile, line: str) -> Decimal | None:
     """Return what a line adds to the control total, or None if it adds nothing.
 
-    A line adds its amount cell when a CSV reader splits it into the header's number of fields and
-    the trimmed cell is a plain decimal. A cell with more than 2 places still adds its exact value,
-    and the file's total is rounded half up to paise at the end.
+    A line adds its amount cell when a strict CSV reader splits it into the header's number of
+    fields and the trimmed cell is a plain decimal. Broken quoting adds nothing, because a strict
+    reader rejects the record. A cell with more than 2 places still adds its exact value, and the
+    file's total is rounded half up to paise at the end.
     """
-    records = list(csv.reader(io.StringIO(line)))
+    try:
+        records = list(csv.reader(io.StringIO(line), strict=True))
+    except csv.Error:
+        return None
     if len(records) != 1 or len(records[0]) != len(dump_file.header):
         return None
     cell = records[0][dump_file.header.index(dump_file.amount_column)].strip()
