@@ -419,10 +419,11 @@ def kinds_for(dump_file: DumpFile) -> dict[str, tuple[Callable, float]]:
 def _new_key(context: BreakContext, cells: Cells, row: int) -> None:
     """Give an extra row a key that no real row has."""
     if context.dump_file.name == "staff.csv":
-        cells[_column(context, "staff_id")] = f"EMP9{context.key % 100:02d}{row % 10000:04d}"
+        # Real staff ids run from EMP0000001 up; extra rows take EMP9 and the row number.
+        cells[_column(context, "staff_id")] = f"EMP9{row:07d}"
     elif context.dump_file.name == "camps.csv":
         day_text = context.plan.compact_dates(np.array([context.day]))[0]
-        cells[_column(context, "camp_id")] = f"CMP{day_text}X{context.key % 100:02d}{row % 10000:04d}"
+        cells[_column(context, "camp_id")] = f"CMP{day_text}X{row:05d}"
 
 
 def apply_breaks(
