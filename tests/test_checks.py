@@ -876,6 +876,59 @@ def test_missing_table_raises(day: ConnectionParams) -> None:
         run_release_checks(DAY, "broken", only=["eligible_consumers_under_known_beats"])
 
 
+def test_check_command_exits_1_on_failure(day: ConnectionParams) -> None:
+    from click.testing import CliRunner
+    from samadhan.cli import main
+
+    execute(day, "delete from build.rpt_form2 where unit_level = 'TOTAL'")
+    command = ["check", "2021-10-25", "--run-id", "cli", "--only"]
+    failing = CliRunner().invoke(main, [*command, "rpt_form2_has_grand_total"])
+    passing = CliRunner().invoke(main, [*command, "dump_files_loaded"])
+
+    assert failing.exit_code == 1
+    assert "FAIL rpt_form2_has_grand_total: build.rpt_form2: the grand total row" in failing.output
+    assert passing.exit_code == 0
+    assert passing.output == "2021-10-25 release checks (run cli): all 1 passed\n"
+
+
+def test_check_command_lists_checks() -> None:
+    from click.testing import CliRunner
+    from samadhan.cli import main
+
+    result = CliRunner().invoke(main, ["check", "--list"])
+
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) == len(load_suite().checks)
+    assert "warn  eligible_consumers_kept" in result.output
+
+
+SUITE_HEAD = """
+suite: test_suite
+checks:
+  - name: sample_check
+    description: Nothing is wrong.
+    table: audit.file_loads
+    expectation: unexpected_rows
+    message: {one: "1 thing", many: "{count} things"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("severity", "check_sql", "error"),
+    [
+        ("fatal", "select count(*) over () as violating_rows from {batch}", "severity 'fatal' is not one of"),
+        ("fail", "select 1 as violating_rows from audit.file_loads", "needs 'sql' that reads {batch}"),
+        ("warn", "select * from {batch}", "must count its violations as `count(*) over () as violating_rows`"),
+    ],
+)
+def test_invalid_suite_is_rejected(tmp_path, severity: str, check_sql: str, error: str) -> None:
+    suite_file = tmp_path / "suite.yml"
+    suite_file.write_text(SUITE_HEAD + f"    severity: {severity}\n    sql: \"{check_sql}\"\n", encoding="utf-8")
+
+    with pytest.raises(SuiteError, match=re.escape(error)):
+        load_suite(suite_file)
+
+
 def test_unknown_placeholder_is_rejected() -> None:
     with pytest.raises(SuiteError, match="unknown placeholder {report_day}"):
         fill_placeholders("select 1 from {batch} where d = {report_day}", {"report_date": "x"}, where="check")
