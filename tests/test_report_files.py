@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -383,15 +386,15 @@ def test_csv_round_trip_equals_frames(written: dict[str, Path]) -> None:
     for form, frame, path in cases:
         read_back = read_form_csv(path, form)
         assert list(read_back.columns) == list(frame.columns)
-        given = {
+        expected_rows = {
             tuple(python_value(record[field]) for field in form.key_fields): {
                 key: python_value(value) for key, value in record.items()
             }
             for record in frame.to_dict("records")
         }
         got = {tuple(record[field] for field in form.key_fields): record for record in read_back.to_dict("records")}
-        assert got.keys() == given.keys()
-        for key, record in given.items():
+        assert got.keys() == expected_rows.keys()
+        for key, record in expected_rows.items():
             assert got[key] == record, key
 
 
@@ -404,7 +407,7 @@ def test_csv_keeps_plain_decimals_and_empty_nulls(written: dict[str, Path]) -> N
     )
 
 
-def test_csv_row_order_is_level_then_tree_then_sub_category(written: dict[str, Path]) -> None:
+def test_csv_row_order(written: dict[str, Path]) -> None:
     frame = pd.read_csv(written["form1.csv"], dtype=str, keep_default_na=False)
     keys = list(zip(frame["unit_level"], frame["unit_code"], frame["sub_category"], strict=True))
     assert keys[:7] == [
@@ -575,8 +578,10 @@ def test_pdf_section_per_discom_with_footer(written: dict[str, Path]) -> None:
     pages = pdf_text(written["form2.pdf"])
     assert len(pages) == 3
     assert "प्रदेश स्तरीय सारांश" in pages[0]
-    assert MVVNL_NAME in pages[1] and NAMES["SS1"] in pages[1]
-    assert PUVVNL_NAME in pages[2] and NAMES["SS3"] in pages[2]
+    assert MVVNL_NAME in pages[1]
+    assert NAMES["SS1"] in pages[1]
+    assert PUVVNL_NAME in pages[2]
+    assert NAMES["SS3"] in pages[2]
     for number, page in enumerate(pages, start=1):
         assert f"पृष्ठ {number} / 3" in page
         assert "25-10-2021 23:41:07" in page
@@ -626,6 +631,20 @@ def test_rerun_is_byte_identical(written: dict[str, Path], tmp_path: Path) -> No
     again = write_all(tmp_path)
     for path in again:
         assert path.read_bytes() == written[path.name].read_bytes(), path.name
+
+
+def test_rerun_in_new_process_is_byte_identical(written: dict[str, Path], tmp_path: Path) -> None:
+    # Another process has another string-hash seed and another temporary folder for the font.
+    script = (
+        "import sys; from pathlib import Path; "
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        "import test_report_files; "
+        f"test_report_files.write_all(Path({str(tmp_path)!r}))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=300)
+    for name, path in written.items():
+        assert (tmp_path / name).read_bytes() == path.read_bytes(), name
 
 
 def test_revised_release_is_marked(tmp_path: Path) -> None:

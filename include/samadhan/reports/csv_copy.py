@@ -56,7 +56,7 @@ def read_form_csv(path: Path, form: FormSpec) -> pd.DataFrame:
         kind = kinds.get(name)
         values: list[Any] = []
         for cell in text[name].tolist():
-            if cell == "" and name not in ("unit_name",):
+            if cell == "":
                 values.append(None)
             elif name == "report_date":
                 values.append(date.fromisoformat(cell))

@@ -59,6 +59,11 @@ def _staged_files(out_dir: Path) -> Iterator[Callable[[str], Path]]:
             os.fsync(written.fileno())
         os.chmod(temp_path, 0o644)
         os.replace(temp_path, final)
+    folder = os.open(out_dir, os.O_RDONLY)
+    try:
+        os.fsync(folder)  # makes the renames themselves survive a crash
+    finally:
+        os.close(folder)
 
 
 def _prepare(
@@ -86,10 +91,10 @@ def write_form_files(
 ) -> list[Path]:
     """Write form1/form2 as CSV, XLSX and PDF into `out_dir` and return the six paths.
 
-    The CSV is the warehouse table as it is: the frame's columns in their order, rows by level
-    (grand total first, then discom down to beat), then depth-first by the hierarchy, then by the
-    rules file's sub-category order with the unit's total last. XLSX and PDF are the people's
-    copies in Hindi. The same inputs give the same bytes in all six files.
+    The CSV is the warehouse table as it is, with the frame's columns in their order. Its rows are
+    sorted by level (grand total first, then discom down to beat), then depth-first by the
+    hierarchy, then by the rules file's sub-category order with the unit's total last. XLSX and PDF
+    are the people's copies in Hindi. The same inputs give the same bytes in all six files.
     Raises ValueError or TypeError naming the form, row and reason when a frame does not fit its form.
     """
     out_dir = Path(out_dir)

@@ -27,7 +27,7 @@ STYLE_WEIGHTS = {"": 400, "B": 700}
 
 
 class FontNotFoundError(RuntimeError):
-    """The Devanagari font package is missing or holds no usable font file."""
+    """The Devanagari font package is missing or contains no usable font file."""
 
 
 def _package_folder() -> Path:
@@ -56,7 +56,11 @@ def _font_files(folder: Path) -> list[tuple[Path, bool, int | None]]:
     if not found:
         for path in sorted(folder.rglob(f"{FONT_FILE_PREFIX}*")):
             if path.suffix.lower() in (".ttf", ".otf") and "Italic" not in path.name:
-                weight = 700 if "-Bold." in path.name else 400 if "-Regular." in path.name else None
+                weight = None
+                if "-Bold." in path.name:
+                    weight = 700
+                elif "-Regular." in path.name:
+                    weight = 400
                 found.append((path, "[" in path.name, weight))
     return found
 
@@ -171,9 +175,9 @@ class ClusterMappedFont(TTFFont):
                 )
         return glyphs
 
-    # NOTE: this replaces TTFFont.shape_text of fpdf2 2.8 and relies on its internals
-    # (perform_harfbuzz_shaping, cmap, subset.get_glyph, subset.pick_glyph, scale); the PDF text
-    # test fails if a later fpdf2 changes them.
+    # NOTE: this replaces TTFFont.shape_text of fpdf2 2.8 and relies on its internals:
+    # perform_harfbuzz_shaping, cmap, subset.get_glyph, subset.pick_glyph and scale.
+    # The PDF text tests fail if a later fpdf2 changes them.
     def shape_text(self, text, font_size_pt, text_shaping_params):  # type: ignore[no-untyped-def]
         if len(text) == 0:
             return []

@@ -10,8 +10,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral
 
-PAISE = Decimal("0.01")
-
 
 def group_indian(digits: str) -> str:
     """Insert Indian grouping commas into a string of integer digits ("1234567" -> "12,34,567")."""

@@ -1,4 +1,4 @@
-"""What Form 1 and Form 2 contain: columns, Hindi headings, titles, levels and the release facts.
+"""Form 1 and Form 2 as data: columns, Hindi headings, titles, levels, and the facts of a release.
 
 Both forms come from the warehouse as pandas frames. This module checks a frame against its form
 and turns it into plain Python rows (Decimal money, int counts, None for null) that the CSV, XLSX
@@ -37,7 +37,7 @@ STATE_SUMMARY_NAME = "प्रदेश स्तरीय सारांश"
 
 
 class Kind(Enum):
-    """How a column's values are checked and printed."""
+    """Kind of a column's values, which decides how they are checked and printed."""
 
     TEXT = "text"  # the unit's name
     SUB_CATEGORY = "sub_category"  # a sub-category code, printed as its Hindi label
@@ -72,7 +72,7 @@ class FormSpec:
     name_hi: str  # "प्रारूप-1"
     title_hi: str
     columns: tuple[Column, ...]
-    table_levels: tuple[str, ...]  # levels the warehouse table holds
+    table_levels: tuple[str, ...]  # levels the warehouse table contains
     copy_levels: tuple[str, ...]  # levels printed in the people's copies
     summary_levels: tuple[str, ...]  # levels in the statewide summary
     by_sub_category: bool
@@ -198,7 +198,7 @@ class ReleaseInfo:
 
 @dataclass(frozen=True)
 class UnitPlace:
-    """Where a unit sits: its depth-first sort key and its discom."""
+    """Place of a unit in the hierarchy: its depth-first sort key, its discom and its name."""
 
     sort_key: Any
     discom_code: str | None
@@ -276,8 +276,6 @@ def _check_number(form: FormSpec, row: Row, column: Column) -> None:
 def check_columns(form: FormSpec, frame: pd.DataFrame) -> None:
     """Raise ValueError naming the columns the frame lacks."""
     missing = [field for field in form.required_fields if field not in frame.columns]
-    if form.by_sub_category and "sub_category" not in frame.columns and "sub_category" not in missing:
-        missing.append("sub_category")
     if missing:
         raise ValueError(f"{form.key} table is missing columns: {', '.join(missing)}")
 
@@ -290,9 +288,10 @@ def table_rows(
 ) -> list[Row]:
     """Check a form's frame and return its rows as dicts of plain Python values.
 
-    Raises ValueError (or TypeError for a wrong value type) naming the form, the row and the reason:
-    a missing column, a level the form does not hold, another report date, a duplicate row, an
-    unknown sub-category, a null where a value is required, or a float where money is expected.
+    Raises ValueError, or TypeError for a value of the wrong type, naming the form, the row and the
+    reason. The reasons are a missing column, a level the form does not contain, another report
+    date, a duplicate row, an unknown sub-category, a null where a value is required, and a float
+    where money is expected.
     """
     check_columns(form, frame)
     known_sub_categories = set(sub_category_order)

@@ -1,6 +1,6 @@
 """The PDF people's copy of a form: landscape A4, a statewide summary and then one section per discom.
 
-Each section starts on a new page with the full title; every page repeats the column headings and
+Each section starts on a new page with the full title. Every page repeats the column headings and
 carries a running head, the release footer and its page number. Devanagari is shaped by HarfBuzz
 (fpdf2 with uharfbuzz); numbers are Latin digits, right-aligned.
 """
@@ -208,7 +208,7 @@ class _FormPdf(FPDF):
         """Draw the small line at the top of a section's later pages: form, section, context and date.
 
         `context` names the parents of the page's first unit, so that a page starting deep in the
-        hierarchy says where it is ("क्रमशः: लखनऊ क्षेत्र प्रथम / विद्युत वितरण मण्डल प्रथम").
+        hierarchy shows its place ("क्रमशः: लखनऊ क्षेत्र प्रथम / विद्युत वितरण मण्डल प्रथम").
         """
         baseline = RUNNING_HEAD_Y + 3
         head = f"{self.form.name_hi} | {section_heading}"
@@ -259,23 +259,27 @@ def _widest_word(pdf: _FormPdf, text: str, bold: bool, size: float) -> float:
 
 @dataclass(frozen=True)
 class _ColumnTexts:
-    """The distinct texts of each column, gathered once and measured at each candidate size."""
+    """The distinct texts of each column, gathered once and measured at each candidate size.
 
-    unit_labels: frozenset[tuple[str, int]]  # (label, depth)
-    sub_category_labels: frozenset[str]
-    numbers: tuple[frozenset[tuple[str, bool]], ...]  # per column: (text, bold)
+    The texts keep the rows' order, never a set's: measuring a text first adds its glyphs to the
+    embedded font, so a hash-dependent order would change the PDF's bytes from one run to the next.
+    """
+
+    unit_labels: tuple[tuple[str, int], ...]  # (label, depth)
+    sub_category_labels: tuple[str, ...]
+    numbers: tuple[tuple[tuple[str, bool], ...], ...]  # per column: (text, bold)
 
     @classmethod
     def gather(cls, form: FormSpec, rows: Sequence[PrintedRow]) -> _ColumnTexts:
         numbers = tuple(
-            frozenset((cell_text(column, row), row_is_bold(row)) for row in rows)
+            tuple(dict.fromkeys((cell_text(column, row), row_is_bold(row)) for row in rows))
             if column.kind not in TEXT_MAX
-            else frozenset()
+            else ()
             for column in form.columns
         )
         return cls(
-            frozenset((row.unit_label, row.depth) for row in rows),
-            frozenset(row.sub_category_label or "" for row in rows),
+            tuple(dict.fromkeys((row.unit_label, row.depth) for row in rows)),
+            tuple(dict.fromkeys(row.sub_category_label or "" for row in rows)),
             numbers,
         )
 

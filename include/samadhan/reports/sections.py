@@ -27,7 +27,7 @@ from samadhan.reports.forms import (
 
 
 class RowStyle(Enum):
-    """How a printed row stands out."""
+    """Emphasis of a printed row: plain, a subtotal, or the grand total."""
 
     DETAIL = "detail"  # a sub-category row, or a substation in Form 2
     SUBTOTAL = "subtotal"  # a unit's total over sub-categories, or a unit above substation in Form 2
@@ -37,7 +37,7 @@ class RowStyle(Enum):
 
 @dataclass(frozen=True)
 class PrintedRow:
-    """One printed row: its table row, the label for column 1 and how it stands out."""
+    """One printed row: its table row, the label for column 1, its indentation depth and its emphasis."""
 
     row: Row
     unit_label: str
@@ -141,7 +141,7 @@ def build_sections(
 ) -> list[Section]:
     """Split the form's rows into the statewide summary and one section per discom.
 
-    Only the levels the people's copy holds are printed (discom down to sub-division in Form 1,
+    Only the people's copy's levels are printed (discom down to sub-division in Form 1,
     down to substation in Form 2). Discoms come in the hierarchy's depth-first order.
     """
     printed = [row for row in rows if row["unit_level"] in form.copy_levels]

@@ -70,17 +70,17 @@ def _fit_sheet_name(text: str) -> str:
 def sheet_names(sections: Sequence[Section]) -> list[str]:
     """Name each section's sheet: at most 31 characters, none of []:*?/\\, unique ignoring case."""
     names: list[str] = []
-    taken: set[str] = set()
+    used_names: set[str] = set()
     for index, section in enumerate(sections):
         base = SUMMARY_SHEET_NAME if index == 0 else section.heading
         base = re.sub(r"[\[\]:*?/\\]", " ", base).strip().strip("'") or f"डिस्काम {index}"
         base = _fit_sheet_name(" ".join(base.split()))
         name, counter = base, 2
-        while name.casefold() in taken:
+        while name.casefold() in used_names:
             suffix = f" ({counter})"
             name = base[: MAX_SHEET_NAME - len(suffix)].rstrip() + suffix
             counter += 1
-        taken.add(name.casefold())
+        used_names.add(name.casefold())
         names.append(name)
     return names
 
