@@ -1,8 +1,9 @@
 """The release checks, run through Great Expectations against a real warehouse with hand-written rows.
 
-Each test creates the tables the checks read (columns as the loader, the rules loader and dbt name
-them), fills them with one small consistent day, breaks one thing on purpose and asserts the check's
-status and that its message names the table and the unit, account or file at fault.
+Each test creates the tables the checks read, with the column names that the loader, the rules
+loader and dbt give them, and fills them with one small consistent day. It then breaks one thing on
+purpose and asserts the check's status, and that its message names the table and the unit, account
+or file at fault.
 
 The day: report date 2021-10-25, one discom D1 > zone Z1 > circle C1 > division DV1 > sub-division
 SD1 > substations SS1 and SS2 > feeders F1 (under SS1) and F2 (under SS2) > beats B1 (F1) and B2 (F2).
@@ -220,12 +221,14 @@ def _hierarchy_row(beat: str) -> tuple:
 def _fill_consistent_day(conn: psycopg.Connection) -> None:
     for statement in WAREHOUSE_DDL:
         conn.execute(statement)
+
     conn.execute(
         "insert into rules.eligibility (tariff_category, load_min_kw, load_max_kw, connection_statuses,"
         " court_case_allowed, dues_cutoff_date) values"
         " ('LMV-1', null, null, null, true, '2021-09-30'), ('LMV-2', null, 5, null, true, '2021-09-30'),"
         " ('LMV-5', null, null, null, true, '2021-09-30')"
     )
+
     hierarchy_columns = ", ".join(
         f"{level}_{part}"
         for level in ("discom", "zone", "circle", "division", "subdivision", "substation", "feeder", "beat")
@@ -241,15 +244,18 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
             f"insert into build.dim_hierarchy ({hierarchy_columns}) values ({', '.join(['%s'] * 16)})",
             _hierarchy_row(beat),
         )
+
     for dump_date in (PREVIOUS_DAY, DAY):
         for account, tariff, load, unit, status, beat, feeder, principal, lpsc in CONSUMERS:
             insert_consumer(conn, dump_date, account, tariff, load, unit, beat, feeder, principal, lpsc, status)
+
     for account, _tariff, _load, _unit, _status, beat, _feeder, principal, lpsc in CONSUMERS:
         conn.execute(
             "insert into int.int_consumer_scheme_status (as_of_date, account_no, beat_code, is_eligible,"
             " sub_category, principal_arrears, lpsc_arrears) values (%s, %s, %s, %s, %s, %s, %s)",
             (DAY, account, beat, account in ELIGIBLE, ELIGIBLE.get(account), principal, lpsc),
         )
+
     for request, event_at, principal, lpsc, dump_date in (
         ("Q1", "2021-10-23 12:00", "1800.00", "400.00", date(2021, 10, 23)),
         ("Q2", "2021-10-24 12:00", "1700.00", "300.00", date(2021, 10, 24)),
@@ -259,6 +265,7 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
             " revised_lpsc, dump_date) values (%s, '3000000002', 'REVISED', %s, %s, %s, %s)",
             (request, event_at, principal, lpsc, dump_date),
         )
+
     for registration, account, registered_at, dump_date in REGISTRATIONS:
         conn.execute(
             "insert into billing.registrations (registration_no, account_no, registered_at, payment_option,"
@@ -266,8 +273,10 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
             " values (%s, %s, %s, 'LUMPSUM', 1, 0, false, 'COUNTER', %s)",
             (registration, account, registered_at, dump_date),
         )
+
     for receipt, account, amount, paid_at, reverses, dump_date in PAYMENTS:
         insert_payment(conn, receipt, account, amount, paid_at, reverses, dump_date)
+
     # As dbt builds it: a TOTAL row, and each discom's parent is the grand total (TOTAL, ALL).
     units = [("TOTAL", "ALL", "कुल योग", None, None)]
     for unit, (level, parent_level, parent_code, name) in UNITS.items():
@@ -278,6 +287,7 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
             " values (%s, %s, %s, %s, %s)",
             units,
         )
+
     with conn.cursor() as cursor:
         cursor.executemany(
             f"insert into build.rpt_form1 (report_date, unit_level, unit_code, sub_category,"
@@ -289,6 +299,7 @@ def _fill_consistent_day(conn: psycopg.Connection) -> None:
             f" values ({', '.join(['%s'] * (3 + len(FORM2_MEASURES)))})",
             _form2_rows(),
         )
+
     # The day's files: those with rows in the manifest have rows for the day in their billing table.
     manifest_rows = {"hierarchy.csv": 2, "consumers.csv": 6, "payments.csv": 2}
     for dump_file in DUMP_FILES:
