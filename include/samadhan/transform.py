@@ -85,6 +85,8 @@ def dbt_invoke(args: list[str], report_date: date | None = None) -> None:
     ]
     if report_date is not None:
         full_args += ["--vars", json.dumps({"report_date": report_date.isoformat()})]
+    # NOTE: dbt does not lock dbt_project/target, so two processes running dbt on this project at
+    # once can overwrite each other's compiled files and partial-parse state there.
     environment = dbt_env(ensure_database())
     environment["DO_NOT_TRACK"] = "1"
     command = " ".join(args)

@@ -1,6 +1,7 @@
 with
 
-scheme_status as (
+-- Referenced twice: "not materialized" lets the planner filter and hash-join the table itself.
+scheme_status as not materialized (
 
     select * from {{ ref('int_consumer_scheme_status') }}
 
@@ -12,23 +13,37 @@ unit_beats as (
 
 ),
 
+fully_paid_day_before as (
+
+    select account_no
+
+    from scheme_status
+    where
+        as_of_date = {{ report_date_literal(var('report_date')) }} - 1
+        and is_fully_paid
+
+),
+
 eligible_consumers as (
 
     -- A unit counts the eligible defaulters of each day's own snapshot. "Became fully paid" means
     -- fully paid as of the report date and not as of the day before. It is false on the day before,
     -- because that day's own day before is not in the table.
     select
-        on_day.*,
-        on_day.as_of_date = {{ report_date_literal(var('report_date')) }}
-        and on_day.is_fully_paid
-        and not coalesce(day_before.is_fully_paid, false) as became_fully_paid
+        scheme_status.*,
+        coalesce(
+            scheme_status.as_of_date = {{ report_date_literal(var('report_date')) }}
+            and scheme_status.is_fully_paid
+            and fully_paid_day_before.account_no is null,
+            false
+        ) as became_fully_paid
 
-    from scheme_status as on_day
-    left join scheme_status as day_before
+    from scheme_status
+    left join fully_paid_day_before
         on
-            on_day.as_of_date - 1 = day_before.as_of_date
-            and on_day.account_no = day_before.account_no
-    where on_day.is_eligible
+            scheme_status.as_of_date = {{ report_date_literal(var('report_date')) }}
+            and scheme_status.account_no = fully_paid_day_before.account_no
+    where scheme_status.is_eligible
 
 ),
 
