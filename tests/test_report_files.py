@@ -17,9 +17,11 @@ import pytest
 from samadhan.reports import (
     FORM1,
     FORM2,
+    FontNotFoundError,
     ReleaseInfo,
     format_count,
     format_indian,
+    locate_devanagari_font,
     read_form_csv,
     render_pdf_page,
     write_form_files,
@@ -612,6 +614,24 @@ def test_pdf_later_pages_name_the_parents(tmp_path: Path) -> None:
     assert parents not in puvvnl_pages[0]  # the section's first page has the full title instead
     for page in puvvnl_pages[1:]:
         assert f"प्रारूप-2 | {PUVVNL_NAME} | {parents}" in page
+
+
+def test_font_comes_from_pypi_package() -> None:
+    font = locate_devanagari_font()
+    assert font.is_file()
+    assert font.suffix == ".ttf"
+    assert "fontpkg_noto_sans_devanagari" in font.parts
+
+
+def test_missing_font_package_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    import samadhan.reports.fonts as fonts
+
+    def not_installed(package: str) -> None:
+        raise ModuleNotFoundError(f"No module named {package!r}")
+
+    monkeypatch.setattr(fonts.importlib.resources, "files", not_installed)
+    with pytest.raises(FontNotFoundError, match="fontpkg-noto-sans-devanagari is missing"):
+        locate_devanagari_font()
 
 
 def test_render_pdf_page_png(written: dict[str, Path], tmp_path: Path) -> None:

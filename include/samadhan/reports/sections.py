@@ -70,10 +70,14 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def _label(row: Row) -> str:
+def _label(row: Row, place: UnitPlace | None) -> str:
+    """Return the name printed in column 1: the form's unit name, else the hierarchy's, else the code."""
     if row["unit_level"] == TOTAL_LEVEL:
         return GRAND_TOTAL_LABEL
-    return str(row["unit_name"])
+    for name in (row.get("unit_name"), place.unit_name if place else None):
+        if isinstance(name, str) and name.strip():
+            return name.strip()
+    return str(row["unit_code"])
 
 
 def _style(form: FormSpec, row: Row) -> RowStyle:
@@ -86,7 +90,7 @@ def _style(form: FormSpec, row: Row) -> RowStyle:
     return RowStyle.DETAIL if row["unit_level"] == "SUBSTATION" else RowStyle.SUBTOTAL
 
 
-def _printed(form: FormSpec, row: Row, sub_category_labels: Mapping[str, str]) -> PrintedRow:
+def _printed(form: FormSpec, row: Row, place: UnitPlace | None, sub_category_labels: Mapping[str, str]) -> PrintedRow:
     sub_label = None
     if form.by_sub_category:
         code = row["sub_category"]
@@ -94,7 +98,7 @@ def _printed(form: FormSpec, row: Row, sub_category_labels: Mapping[str, str]) -
         if sub_label is None:
             raise ValueError(f"sub-category {code!r} has no Hindi label")
     depth = 0 if row["unit_level"] == TOTAL_LEVEL else LEVEL_DEPTH[row["unit_level"]]
-    return PrintedRow(row, _label(row), depth, _style(form, row), sub_label)
+    return PrintedRow(row, _label(row, place), depth, _style(form, row), sub_label)
 
 
 def _blocks(
@@ -126,7 +130,7 @@ def _blocks(
             blocks.append(Block(tuple(current)))
             current = []
         current_unit = unit
-        current.append(_printed(form, row, sub_category_labels))
+        current.append(_printed(form, row, place_of(form, row, places), sub_category_labels))
     if current:
         blocks.append(Block(tuple(current)))
     return blocks

@@ -20,7 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from samadhan.reports.formatting import excel_indian_format, format_indian, integer_digit_count
 from samadhan.reports.forms import TARGET_NOT_SET, Column, FormSpec, Kind, ReleaseInfo
-from samadhan.reports.sections import Block, PrintedRow, Section, row_fill, row_is_bold
+from samadhan.reports.sections import Block, PrintedRow, RowStyle, Section, row_fill, row_is_bold
 
 IST = timezone(timedelta(hours=5, minutes=30))
 
@@ -156,12 +156,6 @@ def _heading_height(form: FormSpec) -> float:
     return 15.0 * lines + 8
 
 
-def _row_height(text: str, width_chars: int, depth: int) -> float | None:
-    per_line = max(width_chars - 3 * depth, 8) * 1.15
-    lines = math.ceil(len(text) / per_line)
-    return None if lines <= 1 else 15.0 * lines + 3
-
-
 def _write_title(
     sheet: Worksheet, formats: _Formats, form: FormSpec, info: ReleaseInfo, section: Section, last_col: int
 ) -> None:
@@ -197,11 +191,9 @@ def _write_block(sheet: Worksheet, formats: _Formats, form: FormSpec, block: Blo
             if column.kind is Kind.TEXT:
                 if form.by_sub_category:
                     continue  # written once for the whole block below
+                # Rows get no fixed height, which leaves Excel or LibreOffice free to fit them to wrapped text.
                 name_format = formats.body(printed, fill, indent=printed.depth, text_wrap=True)
                 sheet.write_string(row_index, col_index, printed.unit_label, name_format)
-                height = _row_height(printed.unit_label, WIDTHS[Kind.TEXT], printed.depth)
-                if height:
-                    sheet.set_row(row_index, height)
             elif column.kind is Kind.SUB_CATEGORY:
                 label_format = formats.body(printed, fill, text_wrap=True)
                 sheet.write_string(row_index, col_index, printed.sub_category_label or "", label_format)
@@ -211,7 +203,8 @@ def _write_block(sheet: Worksheet, formats: _Formats, form: FormSpec, block: Blo
     last_row = first_row + len(block.rows) - 1
     if form.by_sub_category:
         first = block.rows[0]
-        fill = row_fill(form, first) if first.style.name.startswith("GRAND") else None
+        grand_total = first.style in (RowStyle.GRAND_TOTAL, RowStyle.GRAND_TOTAL_PART)
+        fill = row_fill(form, first) if grand_total else None
         name_format = formats.body(None, fill, bold=True, indent=first.depth, valign="top", text_wrap=True)
         if last_row > first_row:
             sheet.merge_range(first_row, 0, last_row, 0, block.unit_label, name_format)
