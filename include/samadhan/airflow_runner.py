@@ -10,7 +10,7 @@ import logging
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from samadhan.settings import PROJECT_ROOT, load_settings
@@ -50,14 +50,16 @@ def migrate_metadata_db() -> None:
 def run_dag_for_day(day: date, log_file: Path | None = None) -> int:
     """Run `airflow dags test samadhan_daily <day>` and return its exit code.
 
-    The logical date is midnight IST of the day, which is the start of the run's data interval.
+    A manual run's data interval ends at the date it is given, so the run for day D is asked for at
+    midnight IST at the end of D; its tasks take the dump date from the interval's start.
     Airflow's output goes to `log_file` when given, otherwise to this process's stderr.
     """
-    logical_date = f"{day.isoformat()}T00:00:00+05:30"
+    logical_date = f"{(day + timedelta(days=1)).isoformat()}T00:00:00+05:30"
     command = [_airflow(), "dags", "test", DAG_ID, logical_date]
     log.info("%s: running %s", day, " ".join(command[1:]))
     if log_file is None:
         return subprocess.run(command, env=airflow_env(), check=False).returncode
     log_file.parent.mkdir(parents=True, exist_ok=True)
     with log_file.open("w", encoding="utf-8") as output:
-        return subprocess.run(command, env=airflow_env(), stdout=output, stderr=subprocess.STDOUT, check=False).returncode
+        result = subprocess.run(command, env=airflow_env(), stdout=output, stderr=subprocess.STDOUT, check=False)
+        return result.returncode

@@ -187,6 +187,7 @@ def _dump_footer(conn: psycopg.Connection, report_date: date) -> tuple[str, int]
 
 def _write_version(conn: psycopg.Connection, report_date: date, revised: bool) -> Path:
     """Write the day's six form files into a version folder named by their content; return it."""
+    from samadhan.monitoring import write_monitoring_files
     from samadhan.reports import ReleaseInfo, write_form_files
 
     settings = load_settings()
@@ -207,10 +208,12 @@ def _write_version(conn: psycopg.Connection, report_date: date, revised: bool) -
         rows_quarantined=quarantined, revised=revised,
     )
     write_form_files(scratch, info, form1, form2, units, labels)
+    write_monitoring_files(report_date, scratch)
 
     content = hashlib.sha256()
-    for path in sorted(scratch.iterdir()):
-        content.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(scratch.rglob("*")):
+        if path.is_file():
+            content.update(str(path.relative_to(scratch)).encode() + b"\0" + path.read_bytes())
     final = versions / content.hexdigest()[:16]
     if final.exists():
         shutil.rmtree(scratch)
