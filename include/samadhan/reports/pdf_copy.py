@@ -82,9 +82,9 @@ class _ShapedText:
 class _FormPdf(FPDF):
     """FPDF with the running head and footer of a form's copy, and a fast path for text.
 
-    A state-wide copy draws hundreds of thousands of cells. fpdf2's `cell()` shapes and lays out
-    each text anew (about a millisecond), so table text is shaped once per distinct text, font and
-    size, and its glyph runs are written straight into the page's content stream.
+    A state-wide copy draws hundreds of thousands of cells, and fpdf2's `cell()` shapes and lays out
+    each text anew, which took most of a minute for Form 1. Here every text is shaped once per font,
+    and its glyph runs are written straight into the page's content stream.
     """
 
     def __init__(self, form: FormSpec, info: ReleaseInfo) -> None:
@@ -93,16 +93,12 @@ class _FormPdf(FPDF):
         self.info = info
         self.set_margins(MARGIN, MARGIN, MARGIN)
         self.set_auto_page_break(False)
-        self.c_margin = 0
         for style, path in devanagari_font_styles().items():
             self.add_font(FONT_FAMILY, style, path)
             font = self.fonts[f"{FONT_FAMILY}{style}"]
             font.__class__ = ClusterMappedFont
         self.set_text_shaping(True)
         self._shaped: dict[tuple[str, bool], _ShapedText] = {}
-
-    def use_font(self, bold: bool, size: float) -> None:
-        self.set_font(FONT_FAMILY, "B" if bold else "", size)
 
     def _font(self, bold: bool) -> TTFFont:
         return self.fonts[f"{FONT_FAMILY}{'B' if bold else ''}"]  # type: ignore[return-value]
