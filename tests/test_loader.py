@@ -342,7 +342,7 @@ def test_value_too_long(landing):
     assert report.file("consumers.csv").rows_loaded == 3
     [(line_no, code, reason, raw)] = quarantined("consumers.csv")
     assert (line_no, code) == (5, "value_too_long")
-    assert reason == "consumers.csv line 5: field 4 is 1,048,576 characters long, more than the limit of 10,000"
+    assert reason == "consumers.csv line 5: address is 1,048,576 characters long, more than the limit of 10,000"
     assert raw == row
 
 

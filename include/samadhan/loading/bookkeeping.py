@@ -122,12 +122,11 @@ def archive_dump(dump_dir: Path, manifest: Manifest, state_dir: Path) -> Path:
 def amount_total_in_raw(conn: psycopg.Connection, raw_table: str, column: str) -> Decimal | None:
     """Return the control total: the column's sum over the rows whose value is a plain decimal number.
 
-    Rows that could not be split into the contract's fields have no values in the raw table, so they
-    add nothing.
+    The raw table holds values trimmed. Rows that could not be split into the contract's fields have
+    no values there, so they add nothing.
     """
-    value = f"btrim({column}, E' \\t\\r\\n')"
     row = conn.execute(
-        f"select sum({value}::numeric) from {raw_table} where {value} ~ '^-?[0-9]+(\\.[0-9]+)?$'"
+        f"select sum({column}::numeric) from {raw_table} where {column} ~ '^-?[0-9]+(\\.[0-9]+)?$'"
     ).fetchone()
     return row[0]
 

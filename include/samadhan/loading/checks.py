@@ -1,10 +1,11 @@
 """The contract's row checks as SQL: typing each raw text value, and the reason a row is quarantined.
 
-`stage_sql` builds one `CREATE TEMP TABLE ... AS SELECT` per file. It trims and types every value
-(a value that does not parse types as null) and gives each row a `failure`: null for a good row, or
-`array[reason_code, detail]` for the first check it fails, in this order: the split of the CSV
-record, then each column in contract order (missing, format, allowed values, account number,
-sign), then the file's own row rules, then references to other files of the dump.
+`stage_sql` builds one `CREATE TEMP TABLE ... AS SELECT` per file. It types every value (the raw
+table holds them trimmed, with empty values as null, and a value that does not parse types as
+null) and gives each row a `failure`: null for a good row, or `array[reason_code, detail]` for the
+first check it fails. The checks run in this order: the split of the CSV record, then each column
+in contract order (missing, format, allowed values, account number, sign), then the file's own row
+rules, then references to other files of the dump.
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from samadhan.contract import Column, DumpFile
+from samadhan.loading.schema import FILES_WITH_MOBILE
 from samadhan.loading.scheme import SchemeFacts
 
-# Characters trimmed from both ends of every value.
-_TRIMMED = r"E' \t\r\n'"
 # Money columns where a negative value is allowed: a reversal is a negative payment.
 NEGATIVE_ALLOWED = {("payments.csv", "amount")}
 _NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)")
@@ -81,15 +81,18 @@ def _shown(column: str) -> str:
 
 
 def typed_expression(column: Column) -> str:
-    """Return the SQL that types the trimmed text `<column>__text`; it gives null for a bad value."""
+    """Return the SQL that types the text `<column>__text`; it gives null for a bad value.
+
+    The date, and the date part of a timestamp, is looked up in `raw.calendar` (see `calendar_joins`).
+    """
     text = _text(column.name)
     pg_type = column.pg_type
     if pg_type == "text":
         return text
     if pg_type == "date":
-        return f"raw.dmy_date({text})"
+        return f"{column.name}__day.day"
     if pg_type == "timestamp":
-        return f"raw.dmy_timestamp({text})"
+        return f"{column.name}__day.day + raw.hms_time({text})"
     if pg_type == "integer":
         return f"case when {text} ~ '^[0-9]{{1,9}}$' then {text}::integer end"
     if pg_type == "boolean":
@@ -100,6 +103,22 @@ def typed_expression(column: Column) -> str:
         pattern = f"^-?[0-9]{{1,{precision - scale}}}(\\.[0-9]{{1,{scale}}})?$"
         return f"case when {text} ~ '{pattern}' then {text}::{pg_type} end"
     raise ValueError(f"no typing rule for column {column.name} of type {pg_type}")
+
+
+def calendar_joins(dump_file: DumpFile) -> list[str]:
+    """Return the joins that look up each date (DD-MM-YYYY), and the date part of each timestamp.
+
+    A hash join with the table of every valid date costs about a tenth of parsing and checking the
+    text row by row, and an impossible date such as 31-09-2021 simply finds no match.
+    """
+    joins = []
+    for column in dump_file.columns:
+        name, text = column.name, f"trimmed.{_text(column.name)}"
+        if column.pg_type == "date":
+            joins.append(f"left join raw.calendar as {name}__day on {name}__day.dmy = {text}")
+        elif column.pg_type == "timestamp":
+            joins.append(f"left join raw.calendar as {name}__day on {name}__day.dmy = left({text}, 10)")
+    return joins
 
 
 def _format_check(column: Column) -> Check | None:
@@ -269,10 +288,12 @@ def references(dump_file: DumpFile, context: LoadContext, consumers: DumpFile, h
 
 
 def stage_sql(dump_file: DumpFile, context: LoadContext, raw_table: str, refs: list[Reference]) -> str:
-    """Return the statement that creates `pg_temp.stage`: line_no, the typed columns and `failure`."""
-    trimmed = ",\n            ".join(
-        f"nullif(btrim({column.name}, {_TRIMMED}), '') as {_text(column.name)}" for column in dump_file.columns
-    )
+    """Return the statement that creates `pg_temp.stage`: line_no, the typed columns and `failure`.
+
+    `offset 0` keeps each subquery from being merged into the one above it: merged, every mention of a
+    typed column in the checks would type the text again.
+    """
+    texts = ",\n            ".join(f"{column.name} as {_text(column.name)}" for column in dump_file.columns)
     typed = ",\n        ".join(f"{typed_expression(column)} as {column.name}" for column in dump_file.columns)
     branches = ["when split_code is not null then array[split_code, split_detail]"]
     for check in column_checks(dump_file) + row_checks(dump_file, context):
@@ -285,6 +306,11 @@ def stage_sql(dump_file: DumpFile, context: LoadContext, raw_table: str, refs: l
             f"when {ref.column} is not null and {alias}.ref_key is null then array['{ref.code}', {ref.detail}]"
         )
     columns = ", ".join(f"checked.{column.name}" for column in dump_file.columns)
+    mobile_digits = mobile_normalised = ""
+    if dump_file.name in FILES_WITH_MOBILE:
+        mobile_digits = ",\n            translate(mobile, ' ().-', '') as mobile__digits"
+        mobile_normalised = ",\n        raw.mobile_from_digits(mobile__digits) as mobile_normalised"
+        columns += ", checked.mobile_normalised"
     return f"""
 create temp table stage on commit drop as
 select
@@ -296,13 +322,16 @@ select
 from (
     select
         trimmed.*,
-        {typed}
+        {typed}{mobile_normalised}
     from (
         select
             line_no, split_code, split_detail,
-            {trimmed}
+            {texts}{mobile_digits}
         from {raw_table}
+        offset 0
     ) as trimmed
+    {(chr(10) + '    ').join(calendar_joins(dump_file))}
+    offset 0
 ) as checked
 {chr(10).join(joins)}
 """

@@ -28,8 +28,6 @@ MAX_VALUE_CHARS = 10_000
 # NOTE: a single value over 64 MiB makes the csv module give up on that record part-way, so the
 # file's row count no longer matches the manifest and the dump is rejected.
 CSV_FIELD_SIZE_LIMIT = 64 * 1024 * 1024
-# Rows sent to COPY per write.
-_ROWS_PER_WRITE = 2_000
 # Bytes that were not UTF-8 (decoded as lone surrogates) and NUL, which PostgreSQL text cannot hold.
 _BAD_CHARACTERS = re.compile("[\x00\udc80-\udcff]")
 FIXED_RAW_COLUMNS = ("line_no", "raw_text", "split_code", "split_detail")
@@ -158,11 +156,9 @@ def copy_to_raw(conn: psycopg.Connection, dump_file: DumpFile, path: Path) -> Fi
                             for name in FIXED_RAW_COLUMNS + tuple(columns))
                 + ")"
             )
-            copy_sql = (
-                f"copy {table} ({', '.join(FIXED_RAW_COLUMNS + tuple(columns))}) from stdin (format csv)"
-            )
+            copy_sql = f"copy {table} ({', '.join(FIXED_RAW_COLUMNS + tuple(columns))}) from stdin"
             with conn.cursor().copy(copy_sql) as copy:
-                rows, unsplit = _stream_records(reader, consumed, line_no, len(columns), copy)
+                rows, unsplit = _stream_records(reader, consumed, line_no, columns, copy)
             # Read to the end, so the checksum covers every byte even after the last record.
             while hashing.read(1 << 20):
                 pass
@@ -171,14 +167,17 @@ def copy_to_raw(conn: psycopg.Connection, dump_file: DumpFile, path: Path) -> Fi
         csv.field_size_limit(previous_limit)
 
 
-def _stream_records(reader, consumed: list[str], line_no: int, field_count: int, copy) -> tuple[int, int]:
-    """Write every data record to `copy`; return (data rows, rows that did not split)."""
-    buffer = io.StringIO()
-    # CRLF line ends make the csv writer quote any value holding a lone CR or LF, as COPY needs.
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def _stream_records(reader, consumed: list[str], line_no: int, columns: list[str], copy) -> tuple[int, int]:
+    """Write every data record to `copy`; return (data rows, rows that did not split).
+
+    Values are trimmed here, where it costs a tenth of trimming in SQL, and an empty value is sent as
+    null. psycopg's `write_row` formats the COPY text in C, about twice as fast as the csv writer.
+    """
+    field_count = len(columns)
     nulls = [None] * field_count
     bad_characters = _BAD_CHARACTERS.search
-    rows = unsplit = pending = 0
+    write_row = copy.write_row
+    rows = unsplit = 0
     while True:
         try:
             record = next(reader)
@@ -209,24 +208,16 @@ def _stream_records(reader, consumed: list[str], line_no: int, field_count: int,
         elif len(raw) > MAX_VALUE_CHARS:
             longest = max(record, key=len)
             if len(longest) > MAX_VALUE_CHARS:
-                position = record.index(longest)
-                split = ("value_too_long", f"field {position + 1} is {len(longest):,} characters long, "
+                name = columns[record.index(longest)]
+                split = ("value_too_long", f"{name} is {len(longest):,} characters long, "
                          f"more than the limit of {MAX_VALUE_CHARS:,}")
         if split is None:
-            writer.writerow([start, raw, None, None, *record])
-        elif split[0] == "value_too_long":
+            write_row([start, raw, None, None, *[value.strip() or None for value in record]])
+        elif split[0] == "value_too_long" and record is not None:
             # The values are kept, so that the row's amount still counts in the control total.
             unsplit += 1
-            writer.writerow([start, raw, split[0], split[1], *record])
+            write_row([start, raw, *split, *[value.strip() or None for value in record]])
         else:
             unsplit += 1
-            writer.writerow([start, _safe_text(raw), split[0], split[1], *nulls])
-        pending += 1
-        if pending == _ROWS_PER_WRITE:
-            copy.write(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-            pending = 0
-    if pending:
-        copy.write(buffer.getvalue())
+            write_row([start, _safe_text(raw), *split, *nulls])
     return rows, unsplit

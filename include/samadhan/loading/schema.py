@@ -42,33 +42,28 @@ def _billing_table_ddl(dump_file: DumpFile) -> list[str]:
     ]
 
 
-# Pure SQL (so the planner inlines them) and safe for any input: a value that is not a valid
-# DD-MM-YYYY date or DD-MM-YYYY HH:MM:SS timestamp gives null, never an error. Years outside
-# 1900-2099 are treated as typing slips.
-_PARSE_FUNCTIONS = [
+# Every valid DD-MM-YYYY date from 1900 to 2099, for typing dates by lookup (a year outside that range
+# is taken as a typing slip).
+_LOOKUP_TABLES = [
+    "create table if not exists raw.calendar (dmy text primary key, day date not null)",
     """
-create or replace function raw.dmy_date(value text) returns date
-language sql immutable parallel safe as $$
-    select case when value ~ '^[0-9]{2}-[0-9]{2}-(19|20)[0-9]{2}$' then
-        case when substr(value, 4, 2)::int between 1 and 12 then
-            case when substr(value, 1, 2)::int between 1 and extract(
-                day from make_date(substr(value, 7, 4)::int, substr(value, 4, 2)::int, 1)
-                         + interval '1 month' - interval '1 day'
-            ) then make_date(substr(value, 7, 4)::int, substr(value, 4, 2)::int, substr(value, 1, 2)::int)
-            end
-        end
-    end
-$$""",
+insert into raw.calendar (dmy, day)
+select to_char(day, 'DD-MM-YYYY'), day::date
+from generate_series(date '1900-01-01', date '2099-12-31', interval '1 day') as day
+where not exists (select 1 from raw.calendar)""",
+]
+
+# Pure SQL functions, so the planner inlines them.
+_FUNCTIONS = [
+    # The time of day of a DD-MM-YYYY HH:MM:SS timestamp, or null when that part is not a valid time.
     """
-create or replace function raw.dmy_timestamp(value text) returns timestamp
+create or replace function raw.hms_time(value text) returns time
 language sql immutable parallel safe as $$
-    select case when value ~ '^[0-9]{2}-[0-9]{2}-[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}$' then
-        case when substr(value, 12, 2)::int <= 23 and substr(value, 15, 2)::int <= 59
-                  and substr(value, 18, 2)::int <= 59 then
-            raw.dmy_date(left(value, 10))
-            + make_time(substr(value, 12, 2)::int, substr(value, 15, 2)::int, substr(value, 18, 2)::float8)
-        end
-    end
+    select case when length(value) = 19 and substr(value, 11, 1) = ' '
+                 and translate(substr(value, 12), '0123456789', '9999999999') = '99:99:99'
+                 and substr(value, 12, 2) <= '23' and substr(value, 15, 2) <= '59'
+                 and substr(value, 18, 2) <= '59'
+           then substr(value, 12)::time end
 $$""",
     # A value as it appears in a quarantine reason: quoted, and cut short when long.
     """
@@ -77,15 +72,18 @@ language sql immutable parallel safe as $$
     select case when length(value) > 60 then quote_literal(left(value, 57) || '...')
                 else quote_literal(value) end
 $$""",
-    # Ten digits starting 6-9, from the forms clerks type: 9876543210, +91 98765 43210, 09876543210,
-    # 919876543210. Anything else gives null.
+    # Ten digits starting 6-9, from a mobile number as clerks type it with spaces, dots, dashes and
+    # brackets already removed: 9876543210, +919876543210, 09876543210, 919876543210. Else null.
     """
-create or replace function raw.normalised_mobile(value text) returns text
+create or replace function raw.mobile_from_digits(digits text) returns text
 language sql immutable parallel safe as $$
-    select substring(
-        regexp_replace(value, '[\\s().-]', '', 'g')
-        from '^(?:\\+?91|0)?([6-9][0-9]{9})$'
-    )
+    select case when translate(right(digits, 10), '0123456789', '') = ''
+                 and left(right(digits, 10), 1) in ('6', '7', '8', '9')
+                 and (length(digits) = 10
+                      or (length(digits) = 11 and left(digits, 1) = '0')
+                      or (length(digits) = 12 and left(digits, 2) = '91')
+                      or (length(digits) = 13 and left(digits, 3) = '+91'))
+           then right(digits, 10) end
 $$""",
 ]
 
@@ -153,7 +151,7 @@ create table if not exists audit.load_warnings (
 def schema_statements() -> list[str]:
     """Return every DDL statement of the loader's schemas, in the order they must run."""
     statements = [f"create schema if not exists {schema}" for schema in ("raw", "billing", "audit")]
-    statements += [statement.strip() for statement in _PARSE_FUNCTIONS]
+    statements += [statement.strip() for statement in _LOOKUP_TABLES + _FUNCTIONS]
     for dump_file in DUMP_FILES:
         statements += _billing_table_ddl(dump_file)
     statements += [statement.strip() for statement in _AUDIT_TABLES]

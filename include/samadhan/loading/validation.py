@@ -252,7 +252,7 @@ def _insert_good_rows(conn: psycopg.Connection, dump_file: DumpFile, context: Lo
     names = [name for name, _type in billing_columns(dump_file)]
     values = [f"s.{column.name}" for column in dump_file.columns]
     if dump_file.name in FILES_WITH_MOBILE:
-        values.append("raw.normalised_mobile(s.mobile)")
+        values.append("s.mobile_normalised")
     values += [context.dump_date_sql, sql_text(dump_file.name), "s.line_no"]
     table_name = load_table.split(".")[1]
     conn.execute(
@@ -261,10 +261,11 @@ def _insert_good_rows(conn: psycopg.Connection, dump_file: DumpFile, context: Lo
     )
     cursor = conn.execute(
         f"insert into {load_table} ({', '.join(names)}) "
-        f"select {', '.join(values)} from stage s where {_candidates('s')} order by s.line_no"
+        f"select {', '.join(values)} from stage s where {_candidates('s')}"
     )
     conn.execute(f"create index {table_name}_key on {load_table} ({', '.join(dump_file.key)})")
-    conn.execute(f"analyze {load_table}")
+    # Statistics for the joins that later files of the load make on this table's key.
+    conn.execute(f"analyze {load_table} ({', '.join(dump_file.key)})")
     return cursor.rowcount
 
 
@@ -360,8 +361,6 @@ def validate_file(conn: psycopg.Connection, dump_file: DumpFile, context: LoadCo
     """Type, judge and load one file's raw rows; record its quarantine, re-sends and warnings."""
     refs = references(dump_file, context, FILES_BY_NAME["consumers.csv"], FILES_BY_NAME["hierarchy.csv"])
     conn.execute(stage_sql(dump_file, context, raw_table(dump_file), refs))
-    conn.execute("create index on stage (line_no)")
-    conn.execute("analyze stage")
     _create_outcomes(conn)
 
     if dump_file.name == "hierarchy.csv":
