@@ -5,9 +5,9 @@ The billing systems export one folder per IST calendar day, Sundays included, in
 `$SAMADHAN_LANDING_DIR/<YYYY-MM-DD>/`, writing `_manifest.json` last. Each run of this DAG covers
 the day its data interval starts on (IST) and:
 
-1. **wait_for_dump**: waits for the day's manifest; fails with the day and the folder named once
-   the dump deadline (`SAMADHAN_DUMP_DEADLINE_HOURS` after the day's start, 06:00 IST next day by
-   default) has passed.
+1. **wait_for_dump**: waits for the day's manifest. Once the dump deadline has passed, it fails
+   with a message naming the day and the folder. The deadline is `SAMADHAN_DUMP_DEADLINE_HOURS`
+   after the day's start: 06:00 IST on the next day by default.
 2. **prepare_warehouse**: starts the warehouse if needed, creates schemas, writes the scheme's rules.
 3. **load_dump**: checks the folder against its manifest and loads it; bad rows are quarantined.
 4. **dbt_build**: builds staging, marts and the day's forms and runs dbt's tests (Cosmos, one
@@ -48,8 +48,8 @@ DBT_PROFILE = ProfileConfig(
 
 default_args = {
     "owner": "uppcl-it",
-    # Passing database errors (a restart, a lost connection) clear up on their own; a bad dump does not,
-    # and the loader and checks raise non-retryable errors for those.
+    # Passing database errors (a restart, a lost connection) clear up on their own, so tasks retry.
+    # A bad dump or a failed check does not clear up: those raise AirflowFailException, which skips retries.
     "retries": 2,
     "retry_delay": timedelta(minutes=2),
     "retry_exponential_backoff": True,

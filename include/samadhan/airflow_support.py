@@ -1,7 +1,8 @@
-"""What the DAG file needs from Airflow's side: dump dates from the run's context, template macros,
-task bodies that translate samadhan's errors into Airflow's, and the failure alert.
+"""Adapters between the DAG file and `samadhan.pipeline`, for Airflow 3.
 
-The pipeline's logic lives in `samadhan.pipeline`; this module only adapts it to Airflow 3.
+This module contains the dump date read from a run's context, the template macros, task bodies that
+turn samadhan's errors into Airflow's, and the failure alert. The pipeline's logic stays in
+`samadhan.pipeline`.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ log = logging.getLogger(__name__)
 
 IST = pipeline.IST
 
-# The dbt profile reads these; their values are rendered in the worker when a dbt task starts, so the
-# embedded server is started (or found) by the process that needs it.
+# The dbt profile reads these variables. Their values are rendered in the worker when the dbt task
+# starts, so the process that needs the embedded server is the one that starts or finds it.
 DBT_ENV_KEYS = ("SAMADHAN_DB_HOST", "SAMADHAN_DB_PORT", "SAMADHAN_DB_USER", "SAMADHAN_DB_PASSWORD", "SAMADHAN_DB_NAME")
 DBT_ENV_TEMPLATES = {key: "{{ samadhan_dbt_env()['" + key + "'] }}" for key in DBT_ENV_KEYS}
 

@@ -1,9 +1,9 @@
 """`samadhan demo`: district dumps for the scheme's first seven days, run through the real DAG.
 
 It generates `district` dumps (about 50,000 consumers) for 21.10.2021 to 27.10.2021 into the
-landing folder, runs `airflow dags test samadhan_daily <day>` for each day in order, and prints per
-day the rows loaded and quarantined, the check verdicts, the forms' grand totals and where the files
-are.
+landing folder. Then it runs `airflow dags test samadhan_daily` for each day in order. For each day
+it prints the rows loaded and quarantined, the check verdicts, the forms' grand totals and where the
+files are.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ DEMO_SEED = 2021
 
 @dataclass(frozen=True)
 class DaySummary:
-    """What the demo prints for one day."""
+    """One day's figures as the demo prints them."""
 
     day: date
     rows_loaded: int

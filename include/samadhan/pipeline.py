@@ -1,4 +1,4 @@
-"""The daily run's steps, one function per Airflow task, so that the DAG file holds no logic.
+"""The daily run's steps, one function per Airflow task, so that the DAG file contains no logic.
 
 Each step takes the dump date (an IST calendar day) and works on the warehouse named by the
 settings. The same functions run the day from the command line (`samadhan run-day`) and in tests.
