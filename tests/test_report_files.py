@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pypdfium2
 import pytest
+
 from samadhan.reports import (
     FORM1,
     FORM2,
@@ -674,6 +675,15 @@ def test_revised_release_is_marked(tmp_path: Path) -> None:
     for name in ("form1.pdf", "form2.pdf"):
         for page in pdf_text(tmp_path / name):
             assert "संशोधित" in page
+
+
+def test_missing_generation_time_is_printed(tmp_path: Path) -> None:
+    info = ReleaseInfo(REPORT_DATE, "एकमुश्त समाधान योजना 2021", "", 0, False)
+    write_form_files(tmp_path, info, build_form1(), build_form2(), build_units(), dict(SUB_CATEGORY_LABELS))
+    footer = "बिलिंग सिस्टम द्वारा डम्प सृजन का समय: उपलब्ध नहीं"
+    assert footer in pdf_text(tmp_path / "form2.pdf")[0]
+    workbook = openpyxl.load_workbook(tmp_path / "form2.xlsx")
+    assert workbook.properties.created.isoformat() == "2021-10-24T18:30:00"  # midnight IST in UTC
 
 
 # Bad input

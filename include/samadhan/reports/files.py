@@ -99,6 +99,12 @@ def write_form_files(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if not info.dump_generated_at.strip():
+        log.warning(
+            "%s forms: the manifest gave no generated_at; the footer says so and the files are dated %s 00:00",
+            info.report_date,
+            info.report_date,
+        )
     for code, label in sub_category_labels.items():
         if not str(label).strip():
             raise ValueError(f"sub-category {code!r} has an empty Hindi label")

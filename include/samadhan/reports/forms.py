@@ -34,6 +34,7 @@ GRAND_TOTAL_LABEL = "कुल योग"
 TARGET_NOT_SET = "लक्ष्य निर्धारित नहीं"
 REVISED_MARK = "संशोधित"
 STATE_SUMMARY_NAME = "प्रदेश स्तरीय सारांश"
+NOT_AVAILABLE = "उपलब्ध नहीं"  # printed when the manifest gave no generation time
 
 
 class Kind(Enum):
@@ -147,7 +148,7 @@ class ReleaseInfo:
 
     report_date: date
     scheme_name_hi: str  # e.g. "एकमुश्त समाधान योजना 2021"
-    dump_generated_at: str  # the billing system's generated_at from the manifest, "25-10-2021 23:41:07"
+    dump_generated_at: str  # the billing system's generated_at from the manifest, "25-10-2021 23:41:07"; "" if absent
     rows_quarantined: int  # rows quarantined from that day's dump
     revised: bool  # a re-released day is marked "संशोधित"
 
@@ -156,8 +157,8 @@ class ReleaseInfo:
             raise TypeError(f"report_date must be a date, got {self.report_date!r}")
         if not self.scheme_name_hi.strip():
             raise ValueError("scheme_name_hi is empty")
-        if not self.dump_generated_at.strip():
-            raise ValueError("dump_generated_at is empty; pass the generated_at of the day's manifest")
+        if not isinstance(self.dump_generated_at, str):
+            raise TypeError(f"dump_generated_at must be a str, got {self.dump_generated_at!r}")
         if isinstance(self.rows_quarantined, bool) or not isinstance(self.rows_quarantined, Integral):
             raise TypeError(f"rows_quarantined must be an int, got {self.rows_quarantined!r}")
         if self.rows_quarantined < 0:
@@ -174,7 +175,7 @@ class ReleaseInfo:
         """The footer: dump date, generation time from the billing system, rows quarantined."""
         parts = [
             f"डम्प दिनांक: {format_date_hi(self.report_date)}",
-            f"बिलिंग सिस्टम द्वारा डम्प सृजन का समय: {self.dump_generated_at}",
+            f"बिलिंग सिस्टम द्वारा डम्प सृजन का समय: {self.dump_generated_at.strip() or NOT_AVAILABLE}",
             f"उस दिन के डम्प की क्वारंटाइन की गई पंक्तियाँ: {format_count(int(self.rows_quarantined))}",
         ]
         if self.revised:
