@@ -1,8 +1,8 @@
 """Loader: every kind of row that breaks the dump contract is quarantined with its reason; the rest loads.
 
 Each test adds one bad row (or changes one file) to the hand-written base day of
-`test_loader_dumps`, loads it, and checks the reason code and message, that loaded + quarantined
-equals the manifest's rows, and that the file's good rows are in `billing`.
+`test_loader_dumps` and loads it. It checks the reason code and message, that loaded plus
+quarantined equals the manifest's rows, and that the file's good rows are in `billing`.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from test_loader_dumps import BASE_ROWS, HIERARCHY_PREFIX, base_files, csv_text, header, with_rows, write_dump
+
 from samadhan.contract import FILES_BY_NAME
 from samadhan.loading import LoadReport, load_dump
 from samadhan.warehouse import connect
-from test_loader_dumps import BASE_ROWS, HIERARCHY_PREFIX, base_files, csv_text, header, with_rows, write_dump
 
 
 @pytest.fixture

@@ -9,11 +9,12 @@ import threading
 import psycopg
 import pytest
 from click.testing import CliRunner
+from test_loader_dumps import BASE_ROWS, base_files, csv_text, with_rows, write_dump
+
 from samadhan.cli import main
 from samadhan.contract import FILES_BY_NAME
 from samadhan.loading import ensure_schema, load_dump
 from samadhan.warehouse import connect
-from test_loader_dumps import BASE_ROWS, base_files, csv_text, with_rows, write_dump
 
 
 @pytest.fixture
@@ -89,7 +90,7 @@ def test_changed_key_across_days(landing):
 
 
 def test_resend_and_changed_copy_in_one_file(landing):
-    # The earlier dump's row stands: the identical copy is a re-send, the changed one is quarantined.
+    # The earlier dump's row is kept: the identical copy is a re-send, the changed one is quarantined.
     report = load_base_and(landing, "2021-10-26", day_files(payments=[
         "R1,3000000001,900.00,25-10-2021 10:30:00,COUNTER,,",
         "R1,3000000001,500.00,25-10-2021 10:30:00,COUNTER,,",

@@ -10,10 +10,11 @@ import hashlib
 import json
 
 import pytest
+from test_loader_dumps import BASE_ROWS, base_files, csv_text, header, write_dump
+
 from samadhan.contract import FILES_BY_NAME
 from samadhan.loading import DumpRejected, load_dump
 from samadhan.warehouse import connect
-from test_loader_dumps import BASE_ROWS, base_files, csv_text, header, write_dump
 
 LOADER_TABLES = [dump_file.table for dump_file in FILES_BY_NAME.values()] + [
     "audit.file_loads", "audit.quarantine", "audit.resends", "audit.load_warnings", "audit.dump_loads",

@@ -122,7 +122,7 @@ def archive_dump(dump_dir: Path, manifest: Manifest, state_dir: Path) -> Path:
 def amount_total_in_raw(conn: psycopg.Connection, raw_table: str, column: str) -> Decimal | None:
     """Return the control total: the column's sum over the rows whose value is a plain decimal number.
 
-    The raw table holds values trimmed. Rows that could not be split into the contract's fields have
+    The raw table contains the values trimmed. Rows that could not be split into the contract's fields have
     no values there, so they add nothing.
     """
     row = conn.execute(

@@ -1,7 +1,7 @@
 """The contract's row checks as SQL: typing each raw text value, and the reason a row is quarantined.
 
 `stage_sql` builds one `CREATE TEMP TABLE ... AS SELECT` per file. It types every value (the raw
-table holds them trimmed, with empty values as null, and a value that does not parse types as
+table contains them trimmed, with empty values as null, and a value that does not parse types as
 null) and gives each row a `failure`: null for a good row, or `array[reason_code, detail]` for the
 first check it fails. The checks run in this order: the split of the CSV record, then each column
 in contract order (missing, format, allowed values, account number, sign), then the file's own row
@@ -25,7 +25,7 @@ _NUMERIC = re.compile(r"numeric\((\d+),(\d+)\)")
 
 @dataclass(frozen=True)
 class LoadContext:
-    """What the checks of one load need to know besides the rows."""
+    """The facts of one load, besides its rows, that the checks use."""
 
     dump_date: date
     scheme: SchemeFacts
@@ -44,7 +44,7 @@ class LoadContext:
         return self.dump_date.strftime("%Y%m%d")
 
     def load_table(self, dump_file: DumpFile) -> str:
-        """The table the day's good rows go to before it becomes the day's partition."""
+        """Return the table that receives the day's good rows and later becomes the day's partition."""
         return f"{dump_file.table}_{self.suffix}_load"
 
 

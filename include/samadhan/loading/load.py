@@ -93,7 +93,7 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
             later = bookkeeping.later_dump_dates(conn, manifest.dump_date)
             if later:
                 # NOTE: rows of later dumps keep the re-send and key-change verdicts they got against this
-                # date's earlier rows; reloading the later dates in order brings them in line.
+                # date's earlier rows. Reloading the later dates in order brings them in line.
                 log.warning(
                     "%s loaded again while later dumps are loaded (%s to %s): reload those, in order, so "
                     "their re-sends and key changes are judged against this load", label,

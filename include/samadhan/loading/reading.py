@@ -1,9 +1,9 @@
 """Streaming one dump file into its `raw.<file>` text table with `COPY ... FROM STDIN`.
 
-Python only splits the CSV (the `csv` module, record by record, RFC 4180 quoting with line breaks
-inside quotes) and hashes the bytes on the way; the rows go to PostgreSQL in one COPY stream. A record
-that cannot be split into the contract's fields keeps its raw text and gets `split_code`, so the
-typing step sends it to quarantine.
+Python only splits the CSV, with the `csv` module record by record (RFC 4180 quoting, so a quoted
+value may hold line breaks), and hashes the bytes on the way. The rows go to PostgreSQL in one COPY
+stream. A record that cannot be split into the contract's fields keeps its raw text and gets
+`split_code`, so the typing step sends it to quarantine.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ FIXED_RAW_COLUMNS = ("line_no", "raw_text", "split_code", "split_detail")
 
 @dataclass(frozen=True)
 class FileScan:
-    """What streaming one file found."""
+    """The result of streaming one file."""
 
     rows: int  # data rows as parsed per RFC 4180; blank lines are not rows
     sha256: str
@@ -192,7 +192,7 @@ def _stream_records(reader, consumed: list[str], line_no: int, columns: list[str
         line_no += len(consumed)
         consumed.clear()
         if record == []:
-            continue  # a blank line holds no row
+            continue  # a blank line is not a row
         rows += 1
         raw = _strip_line_end(raw)
         split = None

@@ -1,7 +1,7 @@
 """Typing and judging one file's raw rows in set-based SQL, inside the load's transaction.
 
 Each file goes through the same steps. `pg_temp.stage` types every row and records the first row
-check it fails. `pg_temp.outcomes` then collects every row that is not loaded as it stands, with its
+check it fails. `pg_temp.outcomes` then collects every row that is not loaded as it is, with its
 outcome: `quarantine` (with a reason) or `resent` (loaded once already, counted as loaded). Rows are
 added to it by these rules, in this order:
 
@@ -36,7 +36,7 @@ HIERARCHY_LEVELS = ("discom", "zone", "circle", "division", "subdivision", "subs
 
 @dataclass
 class FileOutcome:
-    """Where one file's rows went."""
+    """Counts of one file's loaded, re-sent and quarantined rows, and of its warnings."""
 
     rows_loaded: int = 0  # including re-sent rows
     rows_resent: int = 0
@@ -53,7 +53,7 @@ def _key_match(dump_file: DumpFile, left: str, right: str) -> str:
 
 
 def _row_hash(dump_file: DumpFile, alias: str) -> str:
-    """A hash of every contract field of a typed row, to tell a re-send from a changed row."""
+    """Return SQL that hashes every contract field of a typed row, to tell a re-send from a changed row."""
     return "md5(row(" + ", ".join(f"{alias}.{column.name}" for column in dump_file.columns) + ")::text)"
 
 
@@ -62,7 +62,7 @@ def _key_text(dump_file: DumpFile, alias: str) -> str:
 
 
 def _key_shown(dump_file: DumpFile, alias: str) -> str:
-    """SQL text naming a row's key, e.g. `receipt_no R1` or `request_no Q1, event REVISED`."""
+    """Return SQL that names a row's key, e.g. `receipt_no R1` or `request_no Q1, event REVISED`."""
     parts = [f"'{name} ' || {alias}.{name}::text" for name in dump_file.key]
     return " || ', ' || ".join(parts)
 
@@ -84,7 +84,7 @@ def _create_outcomes(conn: psycopg.Connection) -> None:
 
 
 def _candidates(alias: str = "stage") -> str:
-    """SQL condition: the row passed every check so far."""
+    """Return the SQL condition that the row passed every check so far."""
     return f"{alias}.failure is null and not exists (select 1 from outcomes o where o.line_no = {alias}.line_no)"
 
 
