@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from samadhan.settings import load_settings
@@ -36,7 +37,7 @@ class DaySummary:
     eligible_defaulters: int | None
     registered_cum: int | None
     fully_paid_cum: int | None
-    collected_cum: str | None
+    collected_cum: Decimal | None
     files: list[str]
 
 
@@ -80,7 +81,7 @@ def summarise_day(day: date) -> DaySummary:
         eligible_defaulters=None if totals is None else int(totals[0]),
         registered_cum=None if totals is None else int(totals[1]),
         fully_paid_cum=None if totals is None else int(totals[2]),
-        collected_cum=None if totals is None else f"{totals[3]:.2f}",
+        collected_cum=None if totals is None else totals[3],
         files=files,
     )
 

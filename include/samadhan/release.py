@@ -73,6 +73,14 @@ create table if not exists audit.releases (
     released_at timestamptz not null default now(),
     primary key (report_date, revision)
 );
+create table if not exists audit.release_inputs (
+    report_date date not null,
+    revision integer not null,
+    dump_date date not null,
+    file_name text not null,
+    sha256 text not null,
+    primary key (report_date, revision, dump_date, file_name)
+);
 """
 
 
@@ -121,6 +129,23 @@ def input_fingerprint(conn: psycopg.Connection, report_date: date) -> str:
     scheme_file = load_settings().scheme_file
     digest.update(scheme_file.read_bytes())
     return digest.hexdigest()
+
+
+def _record_inputs(conn: psycopg.Connection, report_date: date, revision: int) -> None:
+    """Insert into `audit.release_inputs` every dump file, and each dump's manifest, that fed the release.
+
+    These are the rows `input_fingerprint` hashes. A manifest's sha256 also names the folder of the
+    delivery under `<state_dir>/archive/<dump date>/`: its first 12 hex digits.
+    """
+    conn.execute(
+        "insert into audit.release_inputs (report_date, revision, dump_date, file_name, sha256)"
+        " select %(day)s, %(revision)s, dump_date, file_name, sha256 from audit.file_loads"
+        " where dump_date <= %(day)s"
+        " union all"
+        " select %(day)s, %(revision)s, dump_date, '_manifest.json', manifest_sha256 from audit.dump_loads"
+        " where dump_date <= %(day)s",
+        {"day": report_date, "revision": revision},
+    )
 
 
 def _columns(conn: psycopg.Connection, qualified: str) -> list[str]:
@@ -200,7 +225,8 @@ def _write_version(conn: psycopg.Connection, report_date: date, revised: bool) -
     form1 = _read_frame(conn, sql.SQL("select * from build.rpt_form1 where report_date = %s"), (report_date,))
     form2 = _read_frame(conn, sql.SQL("select * from build.rpt_form2 where report_date = %s"), (report_date,))
     units = _read_frame(conn, sql.SQL("select * from build.dim_unit"), ())
-    labels = dict(conn.execute("select sub_category, label_hi from rules.sub_categories").fetchall())
+    labels_query = "select sub_category, label_hi from rules.sub_categories order by sort_order"
+    labels = dict(conn.execute(labels_query).fetchall())
     scheme_name = conn.execute("select name_hi from rules.scheme").fetchone()[0]
     generated_at, quarantined = _dump_footer(conn, report_date)
     info = ReleaseInfo(
@@ -271,6 +297,7 @@ def release_day(report_date: date, run_id: str) -> Path:
         version = _write_version(conn, report_date, revised)
         files_dir = load_settings().output_dir / report_date.isoformat()
 
+        revision = 0 if earlier is None else earlier.revision + 1
         with conn.transaction():
             counts = {
                 target: _copy_day(conn, source, target, report_date) for source, target in RELEASED_TABLES.items()
@@ -280,11 +307,12 @@ def release_day(report_date: date, run_id: str) -> Path:
                 " form1_rows, form2_rows, grand_totals, previous_grand_totals)"
                 " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 (
-                    report_date, 0 if earlier is None else earlier.revision + 1, run_id, fingerprint, revised,
+                    report_date, revision, run_id, fingerprint, revised,
                     str(files_dir), counts["reports.rpt_form1"], counts["reports.rpt_form2"],
                     json.dumps(totals), None if earlier is None else json.dumps(earlier.grand_totals),
                 ),
             )
+            _record_inputs(conn, report_date, revision)
         conn.commit()
     _switch_link(report_date, version)
 
