@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import signal
+import subprocess
+import sys
 import threading
 
 import psycopg
@@ -186,6 +189,39 @@ def test_failed_load_keeps_earlier_rows(landing, monkeypatch):
     assert query("select receipt_no, amount from billing.payments order by 1") == before
     assert query("select load_number from audit.dump_loads") == [(1,)]
     assert query("select count(*) from pg_tables where tablename like '%\\_load'") == [(0,)]
+
+
+_KILLED_LOAD = """
+import os, signal, sys
+from pathlib import Path
+import samadhan.loading.bookkeeping as bookkeeping
+from samadhan.loading import load_dump
+
+swap = bookkeeping.swap_partitions
+
+def swap_then_die(conn, context):
+    swap(conn, context)
+    os.kill(os.getpid(), signal.SIGKILL)  # after the old partitions are dropped, before the commit
+
+bookkeeping.swap_partitions = swap_then_die
+load_dump(Path(sys.argv[1]))
+"""
+
+
+def test_killed_load_keeps_earlier_rows(landing):
+    load_dump(write_dump(landing, base_files()))
+    files = base_files()
+    files["payments.csv"] = csv_text("payments.csv", ["R7,3000000001,5.00,25-10-2021 12:00:00,COUNTER,,"])
+    folder = write_dump(landing, files)
+
+    killed = subprocess.run([sys.executable, "-c", _KILLED_LOAD, str(folder)], check=False)
+
+    assert killed.returncode == -signal.SIGKILL
+    assert query("select receipt_no from billing.payments order by 1") == [("R1",), ("R2",)]
+    assert query("select load_number from audit.dump_loads") == [(1,)]
+    report = load_dump(folder)
+    assert report.file("payments.csv").rows_loaded == 1
+    assert query("select receipt_no from billing.payments") == [("R7",)]
 
 
 def test_readers_see_earlier_rows_during_load(landing, warehouse, monkeypatch):

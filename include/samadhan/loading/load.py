@@ -125,10 +125,11 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
                 )
                 reports.append(report)
 
+            # Archived before the swap: the swap locks the billing tables until the commit.
+            archive_dir = bookkeeping.archive_dump(dump_dir, manifest, settings.state_dir)
             step_started = time.monotonic()
             bookkeeping.swap_partitions(conn, context)
             log.debug("%s: partitions swapped in %.2f s", label, time.monotonic() - step_started)
-            archive_dir = bookkeeping.archive_dump(dump_dir, manifest, settings.state_dir)
             seconds = time.monotonic() - started
             bookkeeping.record_dump_load(conn, manifest, archive_dir, reports, seconds)
 
