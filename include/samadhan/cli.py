@@ -96,6 +96,10 @@ from samadhan.transform import dbt_parse_command  # noqa: E402
 
 main.add_command(dbt_parse_command)
 
+from samadhan.corrections import corrections_command  # noqa: E402
+
+main.add_command(corrections_command)
+
 
 if __name__ == "__main__":
     main()
