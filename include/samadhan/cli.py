@@ -95,7 +95,13 @@ main.add_command(generate_command)
 from samadhan.transform import dbt_parse_command  # noqa: E402
 
 main.add_command(dbt_parse_command)
+from samadhan.notices.cli import notices_command  # noqa: E402
 
+main.add_command(notices_command)
+
+from samadhan.bench import bench_command  # noqa: E402
+
+main.add_command(bench_command)
 from samadhan.corrections import corrections_command  # noqa: E402
 
 main.add_command(corrections_command)
