@@ -76,6 +76,14 @@ def rupees(amount: Decimal) -> str:
     return f"{RUPEE} {format_indian(amount)}"
 
 
+def option_label(option: OptionTerms) -> tuple[str, str]:
+    """Split a payment option's line into its words and its amount: ("एकमुश्त भुगतान: देय धनराशि रु0", "3,000.00")."""
+    text = OPTIONS_HI.get(option.option, option.option)
+    if option.option == "INSTALMENT":
+        text += f" (अधिकतम {option.max_instalments} किश्तें)"
+    return f"{text}: देय धनराशि {RUPEE}", format_indian(option.settlement)
+
+
 def option_text(option: OptionTerms, notice: NoticeCopy) -> str:
     """Describe a payment option: "किश्तों में भुगतान (अधिकतम 6 किश्तें): देय धनराशि रु0 17,666.66"."""
     text = OPTIONS_HI.get(option.option, option.option)
@@ -129,10 +137,17 @@ class _NoticePdf(pdf_copy._FormPdf):
         self.draw_text(text, bold, size, x, baseline - self._SHIFT)
         return top + height
 
+    def put_after(self, first: str, second: str, x: float, top: float, size: float, bold: bool = False) -> float:
+        """Draw `first`, a space, then `second` on one line; return the top of the next line."""
+        self.put(first, x, top, size, bold)
+        gap = self.text_width(first, bold, size) + self.text_width(" ", bold, size)
+        return self.put(second, x + gap, top, size, bold)
+
     def paragraph(self, text: str, x: float, top: float, width: float, size: float, bold: bool = False,
                   max_lines: int | None = None) -> float:
         """Draw `text` wrapped at spaces to `width`; return the top of the line after it."""
-        lines = self.wrap(text, width, bold, size)
+        # Measuring the whole text first spares shaping each of its prefixes when it fits on one line.
+        lines = [text] if self.text_width(text, bold, size) <= width else self.wrap(text, width, bold, size)
         if max_lines is not None and len(lines) > max_lines:
             lines = lines[:max_lines]
             last = lines[-1]
@@ -143,7 +158,9 @@ class _NoticePdf(pdf_copy._FormPdf):
             top = self.put(line, x, top, size, bold)
         return top
 
-    def boxes(self, boxes: Sequence[tuple[float, float, float, float]], fill: tuple[int, int, int] | None = None) -> None:
+    def boxes(
+        self, boxes: Sequence[tuple[float, float, float, float]], fill: tuple[int, int, int] | None = None
+    ) -> None:
         self.draw_boxes([(x, y - self._SHIFT, width, height) for x, y, width, height in boxes], fill)
 
 
@@ -219,9 +236,11 @@ def _amount_table(pdf: _NoticePdf, notice: NoticeCopy, top: float) -> float:
     )
     left, label_width, amount_width, height = MARGIN + 10, 110.0, 50.0, 8.0
     pdf.boxes([(left, top, label_width + amount_width, height)], HEADING_FILL)
-    pdf.boxes([box for index in range(len(rows)) for box in (
-        (left, top + index * height, label_width, height), (left + label_width, top + index * height, amount_width, height),
-    )])
+    cells = []
+    for index in range(len(rows)):
+        row_top = top + index * height
+        cells += [(left, row_top, label_width, height), (left + label_width, row_top, amount_width, height)]
+    pdf.boxes(cells)
     text_offset = (height - pdf.line_height(BODY_SIZE)) / 2
     for label, amount, bold in rows:
         pdf.put(label, left + 2, top + text_offset, BODY_SIZE, bold)
@@ -236,7 +255,8 @@ def draw_notice(pdf: _NoticePdf, bundle: BeatBundle, notice: NoticeCopy) -> None
     top = pdf.put(f"कार्यालय उपखण्ड अधिकारी, {notice.subdivision_name}", MARGIN, MARGIN, 12, True, "C", TEXT_WIDTH)
     top = pdf.put(bundle.scheme_name_hi, MARGIN, top, 11, False, "C", TEXT_WIDTH)
     top = pdf.put("नोटिस: बकाया विद्युत बिल एवं छूट की सूचना", MARGIN, top + 1, 14, True, "C", TEXT_WIDTH) + 2
-    pdf.put(f"नोटिस सं0: {notice.notice_no}", MARGIN, top, BODY_SIZE, True)
+    # Labels and values are drawn apart, so that each label is shaped once per bundle.
+    pdf.put_after("नोटिस सं0:", notice.notice_no, MARGIN, top, BODY_SIZE, True)
     top = pdf.put(f"दिनांक: {format_date_hi(bundle.day)}", MARGIN, top, BODY_SIZE, True, "R", TEXT_WIDTH)
     pdf.boxes([(MARGIN, top + 1, TEXT_WIDTH, 0)])
     top += 4
@@ -260,7 +280,13 @@ def draw_notice(pdf: _NoticePdf, bundle: BeatBundle, notice: NoticeCopy) -> None
 
     top = pdf.put("भुगतान के विकल्प:", MARGIN, top, BODY_SIZE, True)
     for number, option in enumerate(notice.options, start=1):
-        top = pdf.paragraph(f"{number}. {option_text(option, notice)}", MARGIN + 5, top, TEXT_WIDTH - 5, BODY_SIZE)
+        if option.waiver == notice.waiver:
+            label, amount = option_label(option)
+            pdf.put_after(f"{number}. {label}", amount, MARGIN + 5, top, BODY_SIZE)
+            top += pdf.line_height(BODY_SIZE)
+        else:
+            text = f"{number}. {option_text(option, notice)}"
+            top = pdf.paragraph(text, MARGIN + 5, top, TEXT_WIDTH - 5, BODY_SIZE)
     top += 3
     top = _field(pdf, "योजना की अन्तिम तिथि:", format_date_hi(notice.last_date), top, 48)
     top = _field(pdf, "निकटतम शिविर:", f"{notice.camp_name} (योजना अवधि में प्रतिदिन)", top, 48) + 3

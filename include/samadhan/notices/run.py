@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 RENDER_WORKERS = 2
 # Serialises numbering across concurrent runs, so that two runs never number the same consumer.
 REGISTER_LOCK_KEY = 7_416_031
+TRACKING_MODELS = "path:models/notices"
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,24 @@ def write_bundles(bundles: list[BeatBundle], folder: Path, workers: int = RENDER
     return [paths[code] for code in sorted(paths)]
 
 
-def generate_notices(day: date, out_dir: Path | None = None) -> NoticeRun:
+def refresh_tracking(day: date) -> None:
+    """Rebuild the notice tracking models for `day`, so that they include the notices just numbered.
+
+    The day's dbt build runs before the notices exist, so without this the tracking tables lag a day.
+    """
+    from samadhan.transform import dbt_invoke
+
+    dbt_invoke(["build", "--select", TRACKING_MODELS], day)
+
+
+def generate_notices(day: date, out_dir: Path | None = None, refresh: bool = True) -> NoticeRun:
     """Number every eligible defaulter of `day` who has no notice yet, and write the day's bundles by beat.
 
     Reads the warehouse after the day's dbt build. New numbers `<scheme code>/<account_no>` go into
     `notices.register` with the amounts printed; a consumer already there is never numbered again.
     The bundles of every notice generated on `day` are then written to `<out_dir>/notices/<beat>.pdf`
     (default `out_dir`: `$SAMADHAN_OUTPUT_DIR/<day>`), so a rerun writes the same files, byte for byte.
+    With `refresh`, the tracking models in dbt_project/models/notices are rebuilt for `day` afterwards.
     """
     scheme = load_scheme()
     with connect() as conn:
@@ -92,6 +104,8 @@ def generate_notices(day: date, out_dir: Path | None = None) -> NoticeRun:
     folder = (out_dir if out_dir is not None else load_settings().output_dir / day.isoformat()) / "notices"
     paths = write_bundles(bundles, folder) if bundles else []
     day_notices = sum(len(bundle.notices) for bundle in bundles)
+    if refresh:
+        refresh_tracking(day)
     log.info(
         "%s notices: %s new, %s in %s beat bundles in %s",
         day.isoformat(), f"{new:,}", f"{day_notices:,}", f"{len(paths):,}", folder,
