@@ -32,7 +32,7 @@ import pytest
 from samadhan.contract import DUMP_FILES
 from samadhan.loading.schema import ensure_schema
 from samadhan.rules import load_scheme, write_rules_tables
-from samadhan.transform import TransformFailed, build_day
+from samadhan.transform import TransformFailed, build_day, run_unit_tests
 from samadhan.warehouse import ConnectionParams, connect
 
 DAY_1 = date(2021, 10, 21)
@@ -246,6 +246,7 @@ def built(embedded_server: ConnectionParams) -> Iterator[BuiltForms]:
             with connect() as conn:
                 day_1_form2 = _rows(conn, "select * from build.rpt_form2")
             build_day(DAY_2)
+            run_unit_tests(DAY_2)
             with connect() as conn:
                 form1 = _rows(conn, "select * from build.rpt_form1 where report_date = %s", DAY_2)
                 form2 = _rows(conn, "select * from build.rpt_form2 where report_date = %s", DAY_2)
