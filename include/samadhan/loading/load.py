@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import psycopg
@@ -13,6 +14,7 @@ from samadhan.loading import bookkeeping
 from samadhan.loading.checks import LoadContext
 from samadhan.loading.manifest import (
     DumpRejected,
+    Manifest,
     check_amount_total,
     check_files_present,
     check_scan,
@@ -62,7 +64,6 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
     manifest = read_manifest(dump_dir)
     check_files_present(dump_dir, manifest)
     context = LoadContext(dump_date=manifest.dump_date, scheme=scheme_facts(settings))
-    label = manifest.dump_date.isoformat()
 
     with connect(settings) as conn:
         ensure_schema(conn)
@@ -70,68 +71,17 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
         with conn.transaction():
             # One load at a time: re-sends and key changes are judged against the other days' rows.
             conn.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
-            sha256_by_file = {}
-            amount_by_file = {}
-            for dump_file in LOAD_ORDER:
-                entry = manifest.entries[dump_file.name]
-                step_started = time.monotonic()
-                scan = copy_to_raw(conn, dump_file, dump_dir / dump_file.name)
-                check_scan(dump_file.name, entry, scan.rows, scan.sha256)
-                if dump_file.kind == "snapshot" and scan.rows == 0:
-                    raise DumpRejected(
-                        f"{dump_file.name}: no data rows; a snapshot file lists every row as of the dump "
-                        f"date, so an empty one would remove them all"
-                    )
-                if dump_file.amount_column:
-                    total = bookkeeping.amount_total_in_raw(conn, raw_table(dump_file), dump_file.amount_column)
-                    check_amount_total(dump_file.name, entry, dump_file.amount_column, total)
-                    amount_by_file[dump_file.name] = total
-                sha256_by_file[dump_file.name] = scan.sha256
-                log.debug("%s %s: %s rows streamed in %.2f s; checksum and control total match", label,
-                          dump_file.name, f"{scan.rows:,}", time.monotonic() - step_started)
-
-            later = bookkeeping.later_dump_dates(conn, manifest.dump_date)
-            if later:
-                # NOTE: rows of later dumps keep the re-send and key-change verdicts they got against this
-                # date's earlier rows. Reloading the later dates in order brings them in line.
-                log.warning(
-                    "%s loaded again while later dumps are loaded (%s to %s): reload those, in order, so "
-                    "their re-sends and key changes are judged against this load", label,
-                    later[0].isoformat(), later[-1].isoformat(),
-                )
-
+            verified = _stream_and_verify(conn, dump_dir, manifest)
+            _warn_if_later_dates_loaded(conn, manifest)
             bookkeeping.clear_audit_rows(conn, manifest.dump_date)
-            reports = []
-            for dump_file in LOAD_ORDER:
-                step_started = time.monotonic()
-                outcome = validate_file(conn, dump_file, context)
-                log.debug("%s %s: typed and judged in %.2f s", label, dump_file.name, time.monotonic() - step_started)
-                report = FileReport(
-                    file_name=dump_file.name,
-                    rows_in_manifest=manifest.entries[dump_file.name].rows,
-                    rows_loaded=outcome.rows_loaded,
-                    rows_resent=outcome.rows_resent,
-                    quarantined_by_reason=outcome.quarantined_by_reason,
-                    warnings_by_code=outcome.warnings_by_code,
-                )
-                if report.rows_loaded + report.rows_quarantined != report.rows_in_manifest:
-                    raise RuntimeError(
-                        f"{dump_file.name}: {report.rows_loaded:,} loaded + {report.rows_quarantined:,} "
-                        f"quarantined is not the manifest's {report.rows_in_manifest:,} rows"
-                    )
-                bookkeeping.record_file_load(
-                    conn, manifest.dump_date, report, sha256_by_file[dump_file.name],
-                    amount_by_file.get(dump_file.name),
-                )
-                reports.append(report)
+            reports = _type_and_judge(conn, context, manifest, verified)
 
             # Archived before the swap: the swap locks the billing tables until the commit.
             archive_dir = bookkeeping.archive_dump(dump_dir, manifest, settings.state_dir)
             step_started = time.monotonic()
             bookkeeping.swap_partitions(conn, context)
-            log.debug("%s: partitions swapped in %.2f s", label, time.monotonic() - step_started)
-            seconds = time.monotonic() - started
-            bookkeeping.record_dump_load(conn, manifest, archive_dir, reports, seconds)
+            log.debug("%s: partitions swapped in %.2f s", manifest.dump_date, time.monotonic() - step_started)
+            bookkeeping.record_dump_load(conn, manifest, archive_dir, reports, time.monotonic() - started)
 
     report = LoadReport(
         dump_date=manifest.dump_date,
@@ -142,6 +92,76 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
     for line in report.lines():
         log.info("%s", line)
     return report
+
+
+def _stream_and_verify(
+    conn: psycopg.Connection, dump_dir: Path, manifest: Manifest
+) -> dict[str, tuple[str, Decimal | None]]:
+    """Stream every file into its raw table and check it against the manifest.
+
+    Returns each file's SHA-256 and control total. Raises `DumpRejected` at the first disagreement.
+    """
+    verified = {}
+    for dump_file in LOAD_ORDER:
+        entry = manifest.entries[dump_file.name]
+        step_started = time.monotonic()
+        scan = copy_to_raw(conn, dump_file, dump_dir / dump_file.name)
+        check_scan(dump_file.name, entry, scan.rows, scan.sha256)
+        if dump_file.kind == "snapshot" and scan.rows == 0:
+            raise DumpRejected(
+                f"{dump_file.name}: no data rows; a snapshot file lists every row as of the dump "
+                f"date, so an empty one would remove them all"
+            )
+        total = None
+        if dump_file.amount_column:
+            total = bookkeeping.amount_total_in_raw(conn, raw_table(dump_file), dump_file.amount_column)
+            check_amount_total(dump_file.name, entry, dump_file.amount_column, total)
+        verified[dump_file.name] = (scan.sha256, total)
+        log.debug("%s %s: %s rows streamed in %.2f s; checksum and control total match", manifest.dump_date,
+                  dump_file.name, f"{scan.rows:,}", time.monotonic() - step_started)
+    return verified
+
+
+def _warn_if_later_dates_loaded(conn: psycopg.Connection, manifest: Manifest) -> None:
+    later = bookkeeping.later_dump_dates(conn, manifest.dump_date)
+    if later:
+        # NOTE: rows of later dumps keep the re-send and key-change verdicts they got against this
+        # date's earlier rows. Reloading the later dates in order brings them in line.
+        log.warning(
+            "%s loaded again while later dumps are loaded (%s to %s): reload those, in order, so "
+            "their re-sends and key changes are judged against this load", manifest.dump_date.isoformat(),
+            later[0].isoformat(), later[-1].isoformat(),
+        )
+
+
+def _type_and_judge(
+    conn: psycopg.Connection, context: LoadContext, manifest: Manifest,
+    verified: dict[str, tuple[str, Decimal | None]],
+) -> list[FileReport]:
+    """Type and judge every file's raw rows into its load table; record and return each file's counts."""
+    reports = []
+    for dump_file in LOAD_ORDER:
+        step_started = time.monotonic()
+        outcome = validate_file(conn, dump_file, context)
+        log.debug("%s %s: typed and judged in %.2f s", manifest.dump_date, dump_file.name,
+                  time.monotonic() - step_started)
+        report = FileReport(
+            file_name=dump_file.name,
+            rows_in_manifest=manifest.entries[dump_file.name].rows,
+            rows_loaded=outcome.rows_loaded,
+            rows_resent=outcome.rows_resent,
+            quarantined_by_reason=outcome.quarantined_by_reason,
+            warnings_by_code=outcome.warnings_by_code,
+        )
+        if report.rows_loaded + report.rows_quarantined != report.rows_in_manifest:
+            raise RuntimeError(
+                f"{dump_file.name}: {report.rows_loaded:,} loaded + {report.rows_quarantined:,} "
+                f"quarantined is not the manifest's {report.rows_in_manifest:,} rows"
+            )
+        sha256, amount_total = verified[dump_file.name]
+        bookkeeping.record_file_load(conn, manifest.dump_date, report, sha256, amount_total)
+        reports.append(report)
+    return reports
 
 
 def _contract_position(file_name: str) -> int:
