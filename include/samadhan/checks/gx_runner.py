@@ -61,6 +61,18 @@ def gx_query(check: CheckDefinition, suite: Suite, parameters: dict[str, str]) -
     return query
 
 
+def _quiet_gx_logging() -> None:
+    """Keep GX's warnings and errors but not its INFO lines, which a CLI or Airflow task would show.
+
+    GX 1.24 logs hundreds of lines at INFO while it is imported, and its config module sets its own
+    logger to INFO to log each ephemeral context's temporary docs folder.
+    """
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations.data_context.types.base  # noqa: F401  (sets its logger's level on import)
+
+    logging.getLogger("great_expectations.data_context.types.base").setLevel(logging.WARNING)
+
+
 @functools.cache
 def sampled_unexpected_rows_expectation() -> type:
     """Return the GX expectation class for a query that counts its violations and returns a sample.
@@ -71,6 +83,7 @@ def sampled_unexpected_rows_expectation() -> type:
     column, as the suite's queries give it. The class is made on first use, because defining it
     imports GX.
     """
+    _quiet_gx_logging()
     import great_expectations as gx
 
     class SampledUnexpectedRowsExpectation(gx.expectations.UnexpectedRowsExpectation):
@@ -115,11 +128,10 @@ def run_with_gx(
 
     Raises `CheckError` when GX cannot reach the warehouse or a check's query fails.
     """
+    _quiet_gx_logging()
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    # GX logs each ephemeral context's temporary docs folder at INFO; its warnings and errors still show.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     try:
