@@ -4,9 +4,9 @@ Portrait A4, Noto Sans Devanagari shaped by HarfBuzz (fpdf2 with uharfbuzz). Amo
 grouping with paise; abbreviations carry the zero mark (रु0, कि0वा0). The creation date is the notice
 date at midnight IST, so the same bundle always gives the same bytes.
 
-Text goes through the form PDFs' shaped-text path (`samadhan.reports.pdf_copy._FormPdf`): each text
-is shaped once per bundle and its glyphs written straight into the page, because fpdf2's own cells
-shape and break every text anew, about ten times slower for a district's 45,000 notices.
+Text goes through the form PDFs' shaped-text path (`samadhan.reports.pdf_copy._FormPdf`). Each text
+is shaped once per bundle and its glyphs are written straight into the page. fpdf2's own cells shape
+and break every text anew, which was about ten times slower on a district's 45,000 notices.
 """
 
 from __future__ import annotations
