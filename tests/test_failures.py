@@ -170,8 +170,10 @@ def test_corrected_day_rereleases_later_days(state_dir: Path, monkeypatch: pytes
     assert corrections.stale_days() == [DAY_3]
     assert form2_total(DAY_3) == FORM2_EXPECTED[DAY_3][("TOTAL", "ALL")]
 
-    rereleased = corrections.apply_corrections()
-    assert [item.report_date for item in rereleased] == [DAY_3]
+    applied = CliRunner().invoke(_cli(), ["corrections", "--apply"])
+    assert applied.exit_code == 0, applied.output
+    assert "2021-10-23 stale" in applied.output
+    assert "2021-10-23 revision 1 संशोधित: no change in rows or grand totals" in applied.output
     assert corrections.stale_days() == []
     assert corrections.first_day_to_rerun() is None
 
@@ -240,6 +242,17 @@ def test_corrected_day_not_yet_released_is_only_loaded(state_dir: Path) -> None:
     assert corrections.find_corrected_days() == []
     assert query("select count(*) from billing.payments where receipt_no = 'R22004'") == [(0,)]
     assert query("select report_date, revision from audit.releases") == [(DAY_1, 0)]
+
+
+def test_stopped_rerun_fails_airflow_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    def stopped() -> list:
+        raise corrections.CorrectionStopped("Rerun from 2021-10-21 stopped at 2021-10-22: check failed")
+
+    monkeypatch.setattr(corrections, "apply_corrections", stopped)
+    with pytest.raises(AirflowFailException, match="stopped at 2021-10-22"):
+        corrections.apply_corrections_task()
 
 
 # --- reruns and traceability -----------------------------------------------------------------------------
