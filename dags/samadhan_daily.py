@@ -9,6 +9,8 @@ the day its data interval starts on (IST) and:
    with a message naming the day and the folder. The deadline is `SAMADHAN_DUMP_DEADLINE_HOURS`
    after the day's start: 06:00 IST on the next day by default.
 2. **prepare_warehouse**: starts the warehouse if needed, creates schemas, writes the scheme's rules.
+   **apply_corrections** then re-releases, in date order, any earlier day whose dump folder was
+   delivered again with a different manifest, and every released day after it.
 3. **load_dump**: checks the folder against its manifest and loads it; bad rows are quarantined.
 4. **dbt_build**: builds staging, marts and the day's forms and runs dbt's tests (Cosmos, one
    `dbt build` of the whole project: one task per model cost about a second each and made a day
@@ -16,6 +18,9 @@ the day its data interval starts on (IST) and:
 5. **check**: Great Expectations release checks; a failing check stops the release here.
 6. **release**: waits until the day before is released, then publishes the day's tables in one
    transaction and the form files under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/`.
+7. **generate_notices**: numbers a notice for every eligible defaulter who has none yet and writes
+   one PDF bundle per beat with new notices under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/notices/`.
+   It runs after the release because the release switches the day's folder.
 
 A rerun of a day gives the same released tables and files. Runs go one at a time, in date order.
 """
@@ -80,6 +85,11 @@ def samadhan_daily() -> None:
     def prepare_warehouse() -> str:
         return airflow_support.prepare_warehouse()
 
+    # A rerun stops at the same day again, so a failure here is not retried.
+    @task(retries=0)
+    def apply_corrections(data_interval_start: datetime | None = None) -> list[str]:
+        return airflow_support.apply_corrections(data_interval_start)
+
     @task
     def load_dump(data_interval_start: datetime | None = None) -> dict[str, int]:
         return airflow_support.load_dump(data_interval_start)
@@ -114,11 +124,18 @@ def samadhan_daily() -> None:
     def release(data_interval_start: datetime | None = None, run_id: str | None = None) -> str:
         return airflow_support.release(data_interval_start, run_id)
 
+    @task
+    def generate_notices(data_interval_start: datetime | None = None) -> int:
+        return airflow_support.generate_notices(data_interval_start)
+
     arrived = wait_for_dump()
     ready = prepare_warehouse()
+    corrected = apply_corrections()
     loaded = load_dump()
     checked = check()
-    arrived >> ready >> loaded >> dbt_build >> checked >> wait_for_previous_release() >> release()
+    released = release()
+    arrived >> ready >> corrected >> loaded >> dbt_build >> checked >> wait_for_previous_release() >> released
+    released >> generate_notices()
 
 
 samadhan_daily()

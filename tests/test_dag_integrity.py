@@ -29,7 +29,8 @@ def test_daily_dag_tasks_in_order(dag_bag) -> None:
     assert dag is not None
     task_ids = set(dag.task_ids)
     expected_order = [
-        "wait_for_dump", "prepare_warehouse", "load_dump", "dbt_build", "check", "wait_for_previous_release", "release",
+        "wait_for_dump", "prepare_warehouse", "apply_corrections", "load_dump", "dbt_build", "check",
+        "wait_for_previous_release", "release", "generate_notices",
     ]
     assert task_ids == set(expected_order)
     for upstream, downstream in zip(expected_order, expected_order[1:], strict=False):

@@ -61,6 +61,13 @@ def prepare_warehouse() -> str:
     return pipeline.prepare_warehouse()
 
 
+def apply_corrections(interval_start: datetime | None) -> list[str]:
+    """Re-release, in date order, earlier days whose dump was delivered again corrected."""
+    from samadhan.corrections import apply_corrections_task
+
+    return apply_corrections_task(interval_start)
+
+
 def load_dump(interval_start: datetime | None) -> dict[str, int]:
     from samadhan.loading import DumpRejected
 
@@ -90,6 +97,13 @@ def previous_day_released(interval_start: datetime | None) -> bool:
 
 def release(interval_start: datetime | None, run_id: str | None) -> str:
     return pipeline.release_day(_day(interval_start), run_id or "unknown")
+
+
+def generate_notices(interval_start: datetime | None) -> int:
+    """Number and bundle the notices of consumers eligible for the first time on the day; return how many."""
+    from samadhan.notices import generate_notices as generate
+
+    return generate(_day(interval_start)).new_notices
 
 
 def alert_on_failure(context: Any) -> None:

@@ -75,7 +75,9 @@ def prepare_warehouse() -> str:
     All DDL happens here, in one task, because concurrent `CREATE ... IF NOT EXISTS` can fail.
     Returns the scheme code.
     """
+    from samadhan.checks import ensure_check_results_table
     from samadhan.loading import ensure_schema
+    from samadhan.notices import ensure_notice_schema
     from samadhan.release import ensure_release_schema
     from samadhan.rules import load_scheme, write_rules_tables
     from samadhan.warehouse import connect
@@ -84,6 +86,8 @@ def prepare_warehouse() -> str:
     with connect() as conn:
         ensure_schema(conn)
         ensure_release_schema(conn)
+        ensure_check_results_table(conn)
+        ensure_notice_schema(conn)
         write_rules_tables(conn, scheme)
         conn.commit()
     log.info("Warehouse ready; scheme %s rules written", scheme.code)
