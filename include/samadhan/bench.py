@@ -75,7 +75,8 @@ class PhaseMemory:
     python_by_kind: dict[str, float] = field(default_factory=dict)  # largest single process per kind
     python_total: float = 0.0  # all Python processes together
     postgres_process: float = 0.0  # largest single PostgreSQL process
-    postgres_total: float = 0.0  # all PostgreSQL processes together (shared buffers counted in each)
+    # The postmaster, its helpers and the bench's own backends together; shared buffers count in each.
+    postgres_total: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +98,7 @@ class MemoryMonitor:
         self._interval = interval
         self._me = psutil.Process()
         self._postmaster: psutil.Process | None = None
+        self._database_prefix = ""
         self._kinds: dict[int, str] = {}
         self._lock = threading.Lock()
         self._current: PhaseMemory | None = None
@@ -104,8 +106,13 @@ class MemoryMonitor:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-memory", daemon=True)
 
-    def watch_postgres(self, backend_pid: int) -> None:
-        """Follow the server whose backend has `backend_pid`: its postmaster and all of its children."""
+    def watch_postgres(self, backend_pid: int, database_prefix: str) -> None:
+        """Follow the server whose backend has `backend_pid`: its postmaster and its children.
+
+        Of the client backends, only those connected to a database whose name starts with
+        `database_prefix` count, because other programs may use the same server at the same time.
+        """
+        self._database_prefix = database_prefix
         try:
             self._postmaster = psutil.Process(backend_pid).parent()
         except psutil.Error as error:
@@ -153,6 +160,14 @@ class MemoryMonitor:
         self._kinds[process.pid] = kind
         return kind
 
+    def _is_own_postgres_process(self, process: psutil.Process) -> bool:
+        # A client backend's title is "postgres: <user> <database> <client> <activity>", where the
+        # client is "[local]" for a socket or "<address>(<port>)" for TCP.
+        title = " ".join(process.cmdline())
+        parts = title.split()
+        is_client = len(parts) >= 4 and (parts[3] == "[local]" or parts[3].endswith(")"))
+        return not is_client or parts[2].startswith(self._database_prefix)
+
     def _sample(self) -> None:
         python_by_kind: dict[str, float] = {}
         python_total = 0.0
@@ -177,6 +192,8 @@ class MemoryMonitor:
                 server = []
             for process in server:
                 try:
+                    if not self._is_own_postgres_process(process):
+                        continue
                     rss = process.memory_info().rss / MIB
                 except psutil.Error:
                     continue
@@ -606,7 +623,7 @@ class Bench:
         with psycopg.connect(server_params().conninfo(dbname="postgres")) as conn:
             (backend_pid,) = conn.execute("select pg_backend_pid()").fetchone()
             (server_version,) = conn.execute("show server_version").fetchone()
-            self.monitor.watch_postgres(backend_pid)
+            self.monitor.watch_postgres(backend_pid, f"bench_{self.scale}_")
         self.monitor.start()
         # A fresh Airflow home per bench, so that no earlier run of the same dates is found.
         airflow_home = self.bench_dir / "airflow"
