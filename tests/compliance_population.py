@@ -36,6 +36,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from samadhan.contract import DUMP_FILES
 from samadhan.loading.schema import ensure_schema
 from samadhan.rules import load_scheme, write_rules_tables

@@ -17,6 +17,8 @@ import psycopg
 import pytest
 from click.testing import CliRunner
 from psycopg import sql
+from sqlalchemy import create_engine, inspect, text
+
 from samadhan.access import Passwords, RoleSetupError, SecretsFileError, apply_policies, role_names, sync_access
 from samadhan.access.passwords import read_secrets_file
 from samadhan.cli import main
@@ -24,7 +26,6 @@ from samadhan.contract import CONSUMERS, NOTICE_DELIVERIES, REGISTRATIONS
 from samadhan.release import ensure_release_schema
 from samadhan.settings import PROJECT_ROOT
 from samadhan.warehouse import ConnectionParams
-from sqlalchemy import create_engine, inspect, text
 
 DAY = date(2021, 10, 25)
 DAY_BEFORE = date(2021, 10, 24)

@@ -35,6 +35,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+
 from samadhan.checks import CheckError, SuiteError, load_suite, run_release_checks
 from samadhan.checks.suite import fill_placeholders
 from samadhan.contract import DUMP_FILES
@@ -889,6 +890,7 @@ def test_missing_table_raises(day: ConnectionParams) -> None:
 
 def test_check_command_exits_1_on_failure(day: ConnectionParams) -> None:
     from click.testing import CliRunner
+
     from samadhan.cli import main
 
     execute(day, "delete from build.rpt_form2 where unit_level = 'TOTAL'")
@@ -904,6 +906,7 @@ def test_check_command_exits_1_on_failure(day: ConnectionParams) -> None:
 
 def test_check_command_lists_checks() -> None:
     from click.testing import CliRunner
+
     from samadhan.cli import main
 
     result = CliRunner().invoke(main, ["check", "--list"])

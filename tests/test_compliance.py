@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from compliance_population import day, population_database
+
 from samadhan.transform import build_day
 from samadhan.warehouse import connect
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import compose
 import pytest
 import yaml
+
 from samadhan.settings import PROJECT_ROOT
 
 COMPOSE_BINARY = Path(compose.__file__).parent / "docker-compose"

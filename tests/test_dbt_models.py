@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+
 from samadhan.contract import DUMP_FILES
 from samadhan.loading.schema import ensure_schema
 from samadhan.rules import load_scheme, write_rules_tables

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from samadhan.cli import main
 from samadhan.contract import DUMP_FILES, FILES_BY_NAME, MANIFEST_NAME, PAYMENT_CHANNELS
 from samadhan.generator import generate_dumps

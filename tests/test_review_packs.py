@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 from compliance_population import day, population_database
+
 from samadhan.monitoring import review_kind, write_review_packs
 from samadhan.reports import render_pdf_page
 from samadhan.transform import build_day

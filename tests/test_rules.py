@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from click.testing import CliRunner
+
 from samadhan.cli import main
 from samadhan.rules import Band, RulesError, Scheme, load_scheme, parse_scheme, write_rules_tables
 from samadhan.settings import PROJECT_ROOT

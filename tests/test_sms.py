@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from compliance_population import day, population_database
+
 from samadhan.monitoring import SMS_MAX_SEGMENTS, revised_bill_sms, sms_segments, write_revised_bill_files
 from samadhan.reports import format_indian
 from samadhan.rules import load_scheme
