@@ -90,6 +90,13 @@ def prepare_warehouse() -> str:
         ensure_notice_schema(conn)
         write_rules_tables(conn, scheme)
         conn.commit()
+        # The rules tables are tiny and new: without statistics the planner guesses hundreds of rows
+        # for each and multiplies the guesses through every join of the consumer models.
+        for (table,) in conn.execute(
+            "select format('%I.%I', schemaname, tablename) from pg_tables where schemaname = 'rules'"
+        ).fetchall():
+            conn.execute(f"analyze {table}")
+        conn.commit()
     log.info("Warehouse ready; scheme %s rules written", scheme.code)
     return scheme.code
 

@@ -44,25 +44,13 @@ waiver_rules as (
 
 as_of_dates as (
 
-    select cast(as_of_day as date) as as_of_date
-    from generate_series(
-        {{ report_date_literal(var('report_date')) }} - 1,
-        {{ report_date_literal(var('report_date')) }},
-        interval '1 day'
-    ) as as_of_day
-
-),
-
-phase_days as (
-
-    -- One row per day of each phase, so that a date finds its phase by an equality join.
-    select
-        phases.phase_code,
-        cast(phase_dates.phase_day as date) as phase_day
-
-    from phases
-    cross join
-        generate_series(phases.start_date, phases.end_date, interval '1 day') as phase_dates (phase_day)
+    -- A values list, not generate_series, so that the planner knows these are two rows.
+    select as_of_days.as_of_date
+    from (
+        values
+        ({{ report_date_literal(var('report_date')) }} - 1),
+        ({{ report_date_literal(var('report_date')) }})
+    ) as as_of_days (as_of_date)
 
 ),
 
@@ -128,11 +116,12 @@ consumer_phases as (
 
     select
         consumers.*,
-        phase_days.phase_code as basis_phase_code
+        phases.phase_code as basis_phase_code
 
+    -- Phases do not overlap (the rules file is validated), so a date matches at most one phase.
     from consumers
-    left join phase_days
-        on consumers.phase_basis_date = phase_days.phase_day
+    left join phases
+        on consumers.phase_basis_date between phases.start_date and phases.end_date
 
 ),
 
@@ -145,12 +134,12 @@ step_phases as (
         payment_steps.step_no,
         payment_steps.step_date,
         payment_steps.paid_to_date,
-        phase_days.phase_code
+        phases.phase_code
 
     from payment_steps
     cross join scheme
-    left join phase_days
-        on payment_steps.step_date = phase_days.phase_day
+    left join phases
+        on payment_steps.step_date between phases.start_date and phases.end_date
     where scheme.waiver_phase_basis = 'FULL_PAYMENT'
 
 ),

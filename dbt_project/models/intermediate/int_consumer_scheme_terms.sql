@@ -39,12 +39,13 @@ payment_options as (
 as_of_dates as (
 
     -- The report date and the day before it: a "today" figure is the difference of the two.
-    select cast(as_of_day as date) as as_of_date
-    from generate_series(
-        {{ report_date_literal(var('report_date')) }} - 1,
-        {{ report_date_literal(var('report_date')) }},
-        interval '1 day'
-    ) as as_of_day
+    -- A values list, not generate_series, so that the planner knows these are two rows.
+    select as_of_days.as_of_date
+    from (
+        values
+        ({{ report_date_literal(var('report_date')) }} - 1),
+        ({{ report_date_literal(var('report_date')) }})
+    ) as as_of_days (as_of_date)
 
 ),
 

@@ -14,12 +14,13 @@ hierarchy as (
 
 as_of_dates as (
 
-    select cast(as_of_day as date) as as_of_date
-    from generate_series(
-        {{ report_date_literal(var('report_date')) }} - 1,
-        {{ report_date_literal(var('report_date')) }},
-        interval '1 day'
-    ) as as_of_day
+    -- A values list, not generate_series, so that the planner knows these are two rows.
+    select as_of_days.as_of_date
+    from (
+        values
+        ({{ report_date_literal(var('report_date')) }} - 1),
+        ({{ report_date_literal(var('report_date')) }})
+    ) as as_of_days (as_of_date)
 
 ),
 
