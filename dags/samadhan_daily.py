@@ -18,9 +18,9 @@ the day its data interval starts on (IST) and:
 5. **check**: Great Expectations release checks; a failing check stops the release here.
 6. **release**: waits until the day before is released, then publishes the day's tables in one
    transaction and the form files under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/`.
-7. **generate_notices**: numbers a notice for every eligible defaulter who has none yet and writes
-   one PDF bundle per beat with new notices under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/notices/`.
-   It runs after the release because the release switches the day's folder.
+
+Notices to defaulters are numbered and bundled by the separate DAG `samadhan_notices`, which waits
+for this DAG's release of the day.
 
 A rerun of a day gives the same released tables and files. Runs go one at a time, in date order.
 """
@@ -124,18 +124,12 @@ def samadhan_daily() -> None:
     def release(data_interval_start: datetime | None = None, run_id: str | None = None) -> str:
         return airflow_support.release(data_interval_start, run_id)
 
-    @task
-    def generate_notices(data_interval_start: datetime | None = None) -> int:
-        return airflow_support.generate_notices(data_interval_start)
-
     arrived = wait_for_dump()
     ready = prepare_warehouse()
     corrected = apply_corrections()
     loaded = load_dump()
     checked = check()
-    released = release()
-    arrived >> ready >> corrected >> loaded >> dbt_build >> checked >> wait_for_previous_release() >> released
-    released >> generate_notices()
+    arrived >> ready >> corrected >> loaded >> dbt_build >> checked >> wait_for_previous_release() >> release()
 
 
 samadhan_daily()

@@ -30,7 +30,7 @@ def test_daily_dag_tasks_in_order(dag_bag) -> None:
     task_ids = set(dag.task_ids)
     expected_order = [
         "wait_for_dump", "prepare_warehouse", "apply_corrections", "load_dump", "dbt_build", "check",
-        "wait_for_previous_release", "release", "generate_notices",
+        "wait_for_previous_release", "release",
     ]
     assert task_ids == set(expected_order)
     for upstream, downstream in zip(expected_order, expected_order[1:], strict=False):
@@ -51,3 +51,10 @@ def test_dag_files_pass_ruff_airflow_rules() -> None:
         [str(ruff), "check", "--select", "AIR", "--no-cache", str(DAGS_DIR)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_notices_dag_waits_for_release(dag_bag) -> None:
+    dag = dag_bag.dags["samadhan_notices"]
+    assert set(dag.task_ids) == {"wait_for_release", "generate_notices"}
+    assert dag.get_task("wait_for_release").downstream_task_ids == {"generate_notices"}
+    assert dag.max_active_runs == 1

@@ -85,6 +85,13 @@ def check(interval_start: datetime | None, run_id: str | None) -> list[str]:
         raise AirflowFailException(str(stopped)) from stopped
 
 
+def day_released(interval_start: datetime | None) -> bool:
+    """Return whether the run's own day has been released by samadhan_daily."""
+    from samadhan.release import day_released as released
+
+    return released(_day(interval_start))
+
+
 def previous_day_released(interval_start: datetime | None) -> bool:
     from samadhan.release import previous_day_released as released
 

@@ -261,6 +261,14 @@ def _switch_link(report_date: date, version: Path) -> Path:
     return link
 
 
+def day_released(report_date: date) -> bool:
+    """Return whether `report_date` has been released at least once."""
+    with connect() as conn:
+        ensure_release_schema(conn)
+        conn.commit()
+        return latest_release(conn, report_date) is not None
+
+
 def previous_day_released(report_date: date) -> bool:
     """Return whether `report_date` may be released: the day before is released, or it is the first day."""
     with connect() as conn:

@@ -1,0 +1,65 @@
+"""
+### samadhan_notices: a numbered notice for every eligible defaulter, bundled by beat
+
+Each run covers the IST day its data interval starts on, like `samadhan_daily`, and:
+
+1. **wait_for_release**: waits until `samadhan_daily` has released the day, because notices are
+   printed from the released day's dues, waiver and settlement.
+2. **generate_notices**: numbers a notice (`<scheme code>/<account_no>`) for every eligible defaulter
+   who has none yet, never numbering a consumer twice, and writes one PDF bundle per beat with new
+   notices, in the meter reader's walking order with a cover sheet for signatures, under
+   `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/notices/`. On the scheme's first day that is every defaulter;
+   later days bundle those who became eligible since.
+
+The notices run in a DAG of their own because the first day renders every defaulter's notice,
+which takes minutes at district scale and must not hold back the day's forms.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import CronDataIntervalTimetable, dag, task
+
+from samadhan import airflow_support
+
+SCHEME_START = datetime.fromisoformat(os.environ.get("SAMADHAN_SCHEME_START", "2021-10-21")).replace(
+    tzinfo=airflow_support.IST
+)
+RELEASE_WAIT_SECONDS = int(os.environ.get("SAMADHAN_RELEASE_WAIT_SECONDS", str(6 * 3600)))
+
+default_args = {
+    "owner": "uppcl-it",
+    # Passing database errors clear up on their own; a rerun renumbers no one and rewrites the same files.
+    "retries": 2,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "on_failure_callback": airflow_support.alert_on_failure,
+}
+
+
+@dag(
+    dag_id="samadhan_notices",
+    doc_md=__doc__,
+    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Kolkata"),
+    start_date=SCHEME_START,
+    catchup=True,
+    # Numbering goes day by day, so that a consumer is numbered on the first day they are eligible.
+    max_active_runs=1,
+    default_args=default_args,
+    tags=["samadhan", "ots", "notices"],
+)
+def samadhan_notices() -> None:
+    @task.sensor(poke_interval=300, timeout=RELEASE_WAIT_SECONDS, mode="reschedule")
+    def wait_for_release(data_interval_start: datetime | None = None) -> bool:
+        return airflow_support.day_released(data_interval_start)
+
+    @task
+    def generate_notices(data_interval_start: datetime | None = None) -> int:
+        return airflow_support.generate_notices(data_interval_start)
+
+    wait_for_release() >> generate_notices()
+
+
+samadhan_notices()
