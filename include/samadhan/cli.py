@@ -105,6 +105,9 @@ main.add_command(bench_command)
 from samadhan.corrections import corrections_command  # noqa: E402
 
 main.add_command(corrections_command)
+from samadhan.docs_site import docs_command  # noqa: E402
+
+main.add_command(docs_command)
 
 
 if __name__ == "__main__":
