@@ -19,8 +19,8 @@ the day its data interval starts on (IST) and:
 6. **release**: waits until the day before is released, then publishes the day's tables in one
    transaction and the form files under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/`.
 
-Notices to defaulters are numbered and bundled by the separate DAG `samadhan_notices`, which waits
-for this DAG's release of the day.
+Notices to defaulters and the day's documentation come from the separate DAG
+`samadhan_after_release`, which waits for this DAG's release of the day.
 
 A rerun of a day gives the same released tables and files. Runs go one at a time, in date order.
 """

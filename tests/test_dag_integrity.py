@@ -53,8 +53,8 @@ def test_dag_files_pass_ruff_airflow_rules() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_notices_dag_waits_for_release(dag_bag) -> None:
-    dag = dag_bag.dags["samadhan_notices"]
-    assert set(dag.task_ids) == {"wait_for_release", "generate_notices"}
-    assert dag.get_task("wait_for_release").downstream_task_ids == {"generate_notices"}
+def test_after_release_dag_waits_for_release(dag_bag) -> None:
+    dag = dag_bag.dags["samadhan_after_release"]
+    assert set(dag.task_ids) == {"wait_for_release", "generate_notices", "publish_docs"}
+    assert dag.get_task("wait_for_release").downstream_task_ids == {"generate_notices", "publish_docs"}
     assert dag.max_active_runs == 1

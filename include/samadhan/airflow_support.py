@@ -113,6 +113,13 @@ def generate_notices(interval_start: datetime | None) -> int:
     return generate(_day(interval_start)).new_notices
 
 
+def publish_docs(interval_start: datetime | None) -> str:
+    """Write the dbt documentation and the day's check verdicts as HTML; return the docs folder."""
+    from samadhan.docs_site import publish_docs as publish
+
+    return str(publish(_day(interval_start)))
+
+
 def alert_on_failure(context: Any) -> None:
     """Log the failure; also e-mail it when `SAMADHAN_ALERT_EMAIL` is set and an SMTP connection exists."""
     task_instance = context.get("task_instance") or context.get("ti")

@@ -135,7 +135,7 @@ def run_demo(days: int = DEMO_DAYS, scale: str = "district", seed: int = DEMO_SE
             all_released = False
             print(f"  Airflow log: {log_file}", flush=True)
     print(
-        "Notices are bundled by the samadhan_notices DAG after each release; for one day run"
+        "Notices are bundled by the samadhan_after_release DAG after each release; for one day run"
         f" `.venv/bin/samadhan notices --day {day_list[0].isoformat()}` (a few minutes for a whole district).",
         flush=True,
     )

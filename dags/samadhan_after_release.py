@@ -1,5 +1,5 @@
 """
-### samadhan_notices: a numbered notice for every eligible defaulter, bundled by beat
+### samadhan_after_release: notices to defaulters and the documentation of a released day
 
 Each run covers the IST day its data interval starts on, like `samadhan_daily`, and:
 
@@ -10,9 +10,12 @@ Each run covers the IST day its data interval starts on, like `samadhan_daily`, 
    notices, in the meter reader's walking order with a cover sheet for signatures, under
    `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/notices/`. On the scheme's first day that is every defaulter;
    later days bundle those who became eligible since.
+3. **publish_docs**: writes the dbt documentation (models, columns in Hindi and English, the
+   exposures) to `$SAMADHAN_OUTPUT_DIR/docs/dbt/index.html` and the day's check verdicts to
+   `$SAMADHAN_OUTPUT_DIR/docs/checks/<YYYY-MM-DD>.html`.
 
-The notices run in a DAG of their own because the first day renders every defaulter's notice,
-which takes minutes at district scale and must not hold back the day's forms.
+This work runs in a DAG of its own because the first day renders every defaulter's notice, which
+takes minutes at district scale and must not hold back the day's forms.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ default_args = {
 
 
 @dag(
-    dag_id="samadhan_notices",
+    dag_id="samadhan_after_release",
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Kolkata"),
     start_date=SCHEME_START,
@@ -50,7 +53,7 @@ default_args = {
     default_args=default_args,
     tags=["samadhan", "ots", "notices"],
 )
-def samadhan_notices() -> None:
+def samadhan_after_release() -> None:
     @task.sensor(poke_interval=300, timeout=RELEASE_WAIT_SECONDS, mode="reschedule")
     def wait_for_release(data_interval_start: datetime | None = None) -> bool:
         return airflow_support.day_released(data_interval_start)
@@ -59,7 +62,13 @@ def samadhan_notices() -> None:
     def generate_notices(data_interval_start: datetime | None = None) -> int:
         return airflow_support.generate_notices(data_interval_start)
 
-    wait_for_release() >> generate_notices()
+    @task
+    def publish_docs(data_interval_start: datetime | None = None) -> str:
+        return airflow_support.publish_docs(data_interval_start)
+
+    released = wait_for_release()
+    released >> generate_notices()
+    released >> publish_docs()
 
 
-samadhan_notices()
+samadhan_after_release()
