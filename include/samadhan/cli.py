@@ -66,12 +66,25 @@ def demo(days: int, scale: str) -> None:
 
 
 @main.command("run-day")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DAY")
 def run_day(day) -> None:
-    """Run one dump date (YYYY-MM-DD) without Airflow: load, build, check, release."""
+    """Run one dump date DAY (YYYY-MM-DD) without Airflow: load, build, check, release.
+
+    Exits 2 when the dump is rejected (missing, incomplete, or disagreeing with its manifest) and 1
+    when a check stops the release or a step fails.
+    """
+    from samadhan.loading import DumpRejected
+    from samadhan.pipeline import ReleaseStopped
     from samadhan.pipeline import run_day as run
 
-    click.echo(run(day.date()))
+    try:
+        click.echo(run(day.date()))
+    except DumpRejected as rejected:
+        click.echo(f"Dump rejected, nothing loaded: {rejected}", err=True)
+        raise SystemExit(2) from rejected
+    except ReleaseStopped as stopped:
+        click.echo(str(stopped), err=True)
+        raise SystemExit(1) from stopped
 
 
 from samadhan.rules.cli import rules_group  # noqa: E402  (registered after the group exists)

@@ -139,4 +139,5 @@ def run_demo(days: int = DEMO_DAYS, scale: str = "district", seed: int = DEMO_SE
         f" `.venv/bin/samadhan notices --day {day_list[0].isoformat()}` (a few minutes for a whole district).",
         flush=True,
     )
+    print("The embedded PostgreSQL server is still running; `make stop` stops it.", flush=True)
     return all_released
