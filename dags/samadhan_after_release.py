@@ -6,10 +6,10 @@ Each run covers the IST day its data interval starts on, like `samadhan_daily`, 
 1. **wait_for_release**: waits until `samadhan_daily` has released the day, because notices are
    printed from the released day's dues, waiver and settlement.
 2. **generate_notices**: numbers a notice (`<scheme code>/<account_no>`) for every eligible defaulter
-   who has none yet, never numbering a consumer twice, and writes one PDF bundle per beat with new
-   notices, in the meter reader's walking order with a cover sheet for signatures, under
-   `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/notices/`. On the scheme's first day that is every defaulter;
-   later days bundle those who became eligible since.
+   who has none yet, so no consumer is numbered twice. It writes one PDF bundle per beat with new
+   notices under `$SAMADHAN_OUTPUT_DIR/<YYYY-MM-DD>/notices/`, in the meter reader's walking order,
+   with a cover sheet for signatures. On the scheme's first day that is every defaulter; later days
+   bundle those who became eligible since.
 3. **publish_docs**: writes the dbt documentation (models, columns in Hindi and English, the
    exposures) to `$SAMADHAN_OUTPUT_DIR/docs/dbt/index.html` and the day's check verdicts to
    `$SAMADHAN_OUTPUT_DIR/docs/checks/<YYYY-MM-DD>.html`.
