@@ -1,7 +1,7 @@
 """Settings read from the environment, each with a default that works in a fresh clone.
 
-Every other module asks this one, so that one variable moves a folder or a server for the command
-line, the Airflow tasks, dbt and the tests alike.
+Every other module reads its settings here, so one variable moves a folder or a server for the
+command line, the Airflow tasks, dbt and the tests alike.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ def _path_from_env(name: str, default: Path) -> Path:
 class Settings:
     """The pipeline's settings, read once per call of `load_settings`."""
 
-    # Where the billing system's export job drops one folder per dump date.
+    # Landing folder: the billing system's export job drops one folder per dump date into it.
     landing_dir: Path
-    # Where released forms and notices are written, one folder per report date.
+    # Output folder for released forms and notices, one folder per report date.
     output_dir: Path
-    # Where the embedded PostgreSQL server keeps its data and where raw dumps are archived.
+    # State folder: the embedded PostgreSQL server's data, Airflow's home and the archived raw dumps.
     state_dir: Path
     # A PostgreSQL URL; empty means the embedded server under state_dir.
     database_url: str
