@@ -71,7 +71,7 @@ class CorrectedDump:
 
 @dataclass(frozen=True)
 class DayState:
-    """What the warehouse holds for one day: its latest release and the rows loaded from its dump."""
+    """One day's latest release and the rows loaded from its dump, as the warehouse records them."""
 
     revision: int | None
     form1_rows: int | None
@@ -146,7 +146,7 @@ def _landing_manifests() -> dict[date, str]:
 
 
 def find_corrected_dumps() -> list[CorrectedDump]:
-    """Return the loaded dates whose landing folder now holds another manifest, earliest first.
+    """Return the loaded dates whose landing folder now contains another manifest, earliest first.
 
     A folder without `_manifest.json` is still arriving and is not compared. A date that was never
     loaded is a new dump, not a correction.

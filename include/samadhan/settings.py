@@ -32,7 +32,7 @@ class Settings:
     state_dir: Path
     # A PostgreSQL URL; empty means the embedded server under state_dir.
     database_url: str
-    # Name of the database that holds the warehouse on either server.
+    # Name of the warehouse database on either server.
     database_name: str
     # The scheme's rules file (YAML).
     scheme_file: Path

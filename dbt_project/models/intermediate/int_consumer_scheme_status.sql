@@ -44,7 +44,7 @@ waiver_rules as (
 
 as_of_dates as (
 
-    -- A values list, not generate_series, so that the planner knows these are two rows.
+    -- A values list, not generate_series, so that the planner estimates two rows.
     select as_of_days.as_of_date
     from (
         values

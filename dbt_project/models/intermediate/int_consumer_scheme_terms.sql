@@ -39,7 +39,7 @@ payment_options as (
 as_of_dates as (
 
     -- The report date and the day before it: a "today" figure is the difference of the two.
-    -- A values list, not generate_series, so that the planner knows these are two rows.
+    -- A values list, not generate_series, so that the planner estimates two rows.
     select as_of_days.as_of_date
     from (
         values

@@ -14,7 +14,7 @@ unit_beats as (
 
 as_of_dates as (
 
-    -- A values list, not generate_series, so that the planner knows these are two rows.
+    -- A values list, not generate_series, so that the planner estimates two rows.
     select as_of_days.as_of_date
     from (
         values

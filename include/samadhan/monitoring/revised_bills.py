@@ -46,7 +46,7 @@ FIELD_COLUMNS = (
     "unsent_reason_hi", "meter_reader_id", "meter_reader_name", "meter_reader_mobile",
 )
 
-# Why no SMS can go out, with the Hindi wording the field staff read.
+# Reason no SMS can go out, with the Hindi wording the field staff read.
 UNSENT_REASONS_HI = {
     "NOT_IN_CONSUMER_LIST": "खाता दिन की उपभोक्ता सूची में नहीं है",
     "NO_MOBILE": "मोबाइल नम्बर दर्ज नहीं है",
@@ -94,7 +94,7 @@ order by revisions.account_no, revisions.request_no
 
 @dataclass(frozen=True)
 class RevisedBill:
-    """One bill REVISED in the day's dump, with what the consumer list of that day says of the consumer."""
+    """One bill REVISED in the day's dump, with the consumer's row from that day's consumer list."""
 
     request_no: str
     account_no: str

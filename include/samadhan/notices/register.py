@@ -115,7 +115,7 @@ def _option_terms(scheme: Scheme, row: dict[str, Any]) -> list[OptionTerms]:
 def register_new_notices(conn: psycopg.Connection, scheme: Scheme, day: date) -> tuple[int, int]:
     """Number every eligible defaulter of `day` who has no notice yet; return (eligible defaulters, new notices).
 
-    Raises DayNotBuilt when the warehouse holds no consumer status for `day`. The caller commits.
+    Raises DayNotBuilt when the warehouse contains no consumer status for `day`. The caller commits.
     """
     eligible = conn.execute(
         "select count(*) filter (where is_eligible), count(*) from int.int_consumer_scheme_status"

@@ -30,7 +30,7 @@ TRACKING_MODELS = "path:models/notices"
 
 @dataclass(frozen=True)
 class NoticeRun:
-    """What one notice run did for a day."""
+    """Counts and paths of one notice run for a day."""
 
     day: date
     eligible_defaulters: int  # eligible defaulters of the day, noticed before or now
