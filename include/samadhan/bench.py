@@ -399,8 +399,11 @@ def measure_dag_parse(repeats: int = 3) -> dict[str, Any]:
     """Time the import of the DAG file in fresh interpreters, without the interpreter's own start.
 
     `cold` imports Airflow and Cosmos as part of the DAG file, as a fresh `python` does.
-    `airflow_preloaded` imports `airflow.sdk` and `cosmos` first and times the DAG file alone, as
-    Airflow's DAG processor does, because it has Airflow loaded before it parses a file.
+    `airflow_preloaded` imports `airflow.sdk` first and times the DAG file alone, as Airflow's DAG
+    processor does, because it has Airflow loaded before it parses a file. The file's own import of
+    Cosmos's operators is timed in both (`import cosmos` alone loads nothing: Cosmos imports lazily).
+    The goal of under 1 s is judged on `airflow_preloaded`: the cold figure is mostly Airflow's own
+    import, which every DAG file pays once per DAG processor, not once per parse.
     """
     from samadhan.airflow_runner import airflow_env
 
@@ -412,7 +415,7 @@ def measure_dag_parse(repeats: int = 3) -> dict[str, Any]:
         "runpy.run_path({path!r}, run_name='samadhan_daily_parse')\n"
         "print(time.perf_counter() - started)\n"
     )
-    variants = {"cold": "", "airflow_preloaded": "import airflow.sdk, cosmos\n"}
+    variants = {"cold": "", "airflow_preloaded": "import airflow.sdk\n"}
     figures: dict[str, Any] = {}
     for variant, preload in variants.items():
         seconds = []
@@ -670,7 +673,7 @@ class Bench:
              for name, step in self.steps.items() if name.startswith(("dag_", "pipeline_"))),
             default=0.0,
         )
-        cold_parse = dag_parse.get("cold_seconds_median")
+        preloaded_parse = dag_parse.get("airflow_preloaded_seconds_median")
         goals = {
             "full_run_at_most_3x_floor": {
                 "dag": ratios["dag_day1_to_floor"], "pipeline": ratios["pipeline_day1_to_floor"],
@@ -682,9 +685,9 @@ class Bench:
             },
             "no_python_process_above_2gb": {"max_mb": round(daily_python_max, 1),
                                             "met": daily_python_max <= GOAL_PYTHON_PROCESS_MB},
-            "dag_parse_under_1s": {"cold_seconds": cold_parse,
-                                   "airflow_preloaded_seconds": dag_parse.get("airflow_preloaded_seconds_median"),
-                                   "met": cold_parse is not None and cold_parse < GOAL_DAG_PARSE_SECONDS},
+            "dag_parse_under_1s": {"airflow_preloaded_seconds": preloaded_parse,
+                                   "cold_seconds": dag_parse.get("cold_seconds_median"),
+                                   "met": preloaded_parse is not None and preloaded_parse < GOAL_DAG_PARSE_SECONDS},
         }
         memory = psutil.virtual_memory()
         return {
@@ -770,7 +773,7 @@ def format_table(results: dict[str, Any]) -> str:
     parse = results["dag_parse"]
     lines.append(
         f"DAG file parse: {_cell(parse.get('cold_seconds_median'), ' s')} in a fresh interpreter, "
-        f"{_cell(parse.get('airflow_preloaded_seconds_median'), ' s')} with Airflow and Cosmos already imported"
+        f"{_cell(parse.get('airflow_preloaded_seconds_median'), ' s')} with airflow.sdk already imported"
     )
     notices = results["notices"]
     lines.append(f"notices: {_cell(notices.get('seconds'), ' s') if 'seconds' in notices else notices.get('skipped')}")
@@ -806,7 +809,7 @@ def run_bench(scale: str, days: int = 2, out_dir: Path | None = None, naive: boo
 
 
 @click.command("bench")
-@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district or state.")
+@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district, tenth or state.")
 @click.option("--days", default=2, show_default=True, help="Dump days to generate and run (at least 2).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON figures  [default: bench-results/ in the repository]")
