@@ -56,7 +56,7 @@ def db_url() -> None:
 
 @main.command("demo")
 @click.option("--days", default=7, show_default=True, help="Number of scheme days, from 21.10.2021.")
-@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district or state.")
+@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district, tenth or state.")
 def demo(days: int, scale: str) -> None:
     """Generate district dumps, run the real Airflow DAG for each day, and print what was released."""
     from samadhan.demo import run_demo

@@ -1,4 +1,4 @@
-"""Synthetic daily billing dumps for the OTS scheme, at tiny, district or state scale.
+"""Synthetic daily billing dumps for the OTS scheme, at tiny, district, tenth or state scale.
 
 `generate_dumps` writes one folder per day with the ten files of the dump contract and
 `_manifest.json`, the same bytes for the same arguments.

@@ -1,4 +1,4 @@
-"""The three sizes of generated dumps and the behaviour rates that go with each."""
+"""The four sizes of generated dumps and the behaviour rates that go with each."""
 
 from __future__ import annotations
 
@@ -47,6 +47,13 @@ SCALES: dict[str, Scale] = {
         notice_share=0.8, revision_share=0.03, reversal_share=0.01, resend_share=0.003,
         ordinary_payment_rate=0.001, break_small_files=False,
         chunk_consumers=100_000, workers=1,
+    ),
+    # A tenth of the state, for benchmarks that must finish within an hour on one small machine.
+    "tenth": Scale(
+        name="tenth", consumers=2_000_000, zone_codes=("Z101", "Z201", "Z301"), circles=9, divisions=33,
+        subdivisions=125, substations=420, feeders=2_100, beats=15_000, compression=1, registration_share=0.28,
+        notice_share=0.8, revision_share=0.03, reversal_share=0.01, resend_share=0.003,
+        ordinary_payment_rate=0.001, break_small_files=False, chunk_consumers=100_000, workers=2,
     ),
     "state": Scale(
         name="state", consumers=20_000_000, zone_codes=tuple(f"Z{code}" for code in (
