@@ -28,6 +28,7 @@ registered). Collected: 600 + 400 - 400 + 1000 + 250 = 1850.00.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from datetime import date
@@ -409,6 +410,31 @@ def test_rerun_same_run_id_replaces_rows(day: ConnectionParams) -> None:
         ("run-b", "quarantine_share_within_limit", "fail"),
     ]
     assert latest == [("run-b", "dump_files_loaded"), ("run-b", "quarantine_share_within_limit")]
+
+
+def test_run_writes_gx_data_docs_of_latest_run(day: ConnectionParams) -> None:
+    from samadhan.settings import load_settings
+
+    folder = load_settings().output_dir / "docs" / "data-docs" / DAY.isoformat()
+    run_release_checks(DAY, "docs-1", only=["dump_files_loaded"])
+    set_quarantine(day, "payments.csv", manifest=100, quarantined=6)
+    run_release_checks(DAY, "docs-2", only=["quarantine_share_within_limit"])
+
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    pages = sorted(folder.glob("validations/**/*.html"))
+    # The page's words, without tags and with entities decoded.
+    page_text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))) for page in pages)
+    page_text = " ".join(page_text.split())
+    # Only the latest run is in the site: one batch page, whose failed check shows with its description.
+    assert "release_checks" in index
+    assert len(pages) == 1
+    assert "Status: Failed" in page_text
+    assert "No file of the day's dump has more than max_quarantine_share" in page_text
+    assert "select * from audit.file_loads where dump_date = '2021-10-25'::date" in page_text
+    # No half-built or replaced sites are left beside it, and the tutorial images are gone.
+    assert sorted(path.name for path in folder.parent.iterdir()) == [DAY.isoformat()]
+    assert not (folder / "static" / "images" / "glossary_scroller.gif").exists()
+    assert (folder / "static" / "images" / "favicon.ico").exists()
 
 
 # --- 1. the hierarchy is one tree --------------------------------------------------------------

@@ -5,6 +5,9 @@
 - `checks/<day>.html`: the day's latest run of the release checks from `audit.latest_check_results`;
 - `checks/index.html`: a list of the day pages with each day's count of failed and warned checks.
 
+The release checks themselves write Great Expectations' own Data Docs of each day's latest run to
+`data-docs/<day>/index.html` (`samadhan.checks.data_docs_folder`); each day's check page links there.
+
 The site stays outside the day's output folder: dbt docs carry the time they were generated, and the
 day folder must be byte-identical when a day is released again. Every file is written under a
 temporary name and renamed into place, so a reader never sees half a page.
@@ -149,7 +152,8 @@ def render_checks_page(report_date: date, checks: list[CheckRow]) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Release checks {day}</title><style>{PAGE_STYLE}</style></head><body>\n"
-        f'<p><a href="index.html">All days</a></p>\n'
+        f'<p><a href="index.html">All days</a> · <a href="../data-docs/{day}/index.html">'
+        "Great Expectations Data Docs of this run</a></p>\n"
         f"<h1>Release checks of {day} (जारी करने से पूर्व जाँच)</h1>\n<p>{summary}</p>\n"
         "<table><thead><tr><th>Check</th><th>Severity</th><th>Status</th><th>Failing rows</th>"
         "<th>Message</th><th>Sample of failing rows</th></tr></thead><tbody>\n"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from samadhan.checks.gx_runner import CheckError, run_with_gx
 from samadhan.checks.record import ensure_check_results_table, record_verdict
@@ -25,6 +27,9 @@ from samadhan.checks.suite import (
 )
 from samadhan.checks.verdict import CheckResult, CheckVerdict, result_of_check
 
+if TYPE_CHECKING:
+    from samadhan.settings import Settings
+
 __all__ = [
     "CheckDefinition",
     "CheckError",
@@ -33,12 +38,18 @@ __all__ = [
     "SUITE_FILE",
     "Suite",
     "SuiteError",
+    "data_docs_folder",
     "ensure_check_results_table",
     "load_suite",
     "run_release_checks",
 ]
 
 log = logging.getLogger(__name__)
+
+
+def data_docs_folder(report_date: date, settings: Settings) -> Path:
+    """Return where GX's Data Docs of the day's latest check run go: `<output_dir>/docs/data-docs/<day>/`."""
+    return settings.output_dir / "docs" / "data-docs" / report_date.isoformat()
 
 
 def run_release_checks(
@@ -66,7 +77,10 @@ def run_release_checks(
 
     params = ensure_database(settings)
     # GX refuses a URL without a host; `sqlalchemy_url` writes localhost and puts a socket folder in `?host=`.
-    findings = run_with_gx(suite, checks, render_parameters(report_date, settings), params.sqlalchemy_url("psycopg"))
+    findings = run_with_gx(
+        suite, checks, render_parameters(report_date, settings), params.sqlalchemy_url("psycopg"),
+        data_docs_dir=data_docs_folder(report_date, settings),
+    )
     display = display_parameters(report_date, settings)
     results = tuple(
         result_of_check(finding.check, finding.failing_rows, finding.rows, display, finding.row_total)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from samadhan.checks.suite import COUNT_COLUMN, CheckDefinition, Suite
@@ -22,6 +25,7 @@ from samadhan.checks.suite import COUNT_COLUMN, CheckDefinition, Suite
 log = logging.getLogger(__name__)
 
 GX_SEVERITY = {"fail": "critical", "warn": "warning"}
+DATA_DOCS_SITE = "release_checks"
 
 
 class CheckError(RuntimeError):
@@ -121,11 +125,51 @@ def _expectation(check: CheckDefinition, suite: Suite, parameters: dict[str, str
     )
 
 
+def _add_data_docs_site(context: Any, folder: Path) -> None:
+    context.add_data_docs_site(
+        site_name=DATA_DOCS_SITE,
+        site_config={
+            "class_name": "SiteBuilder",
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(folder)},
+        },
+    )
+
+
+def _drop_unused_images(site: Path) -> None:
+    """Delete the images GX copies into every site that no page or style sheet names (3.3 MB of tutorial GIFs)."""
+    texts = "\n".join(
+        path.read_text(encoding="utf-8", errors="replace")
+        for path in site.rglob("*") if path.suffix in (".html", ".css", ".js")
+    )
+    for image in (site / "static" / "images").glob("*"):
+        if image.is_file() and image.name not in texts:
+            image.unlink()
+
+
+def _replace_folder(built: Path, folder: Path) -> None:
+    """Put `built` at `folder` by renames, so that a reader sees the old site or the new one whole."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if folder.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{folder.name}.old.", dir=folder.parent))
+        folder.rename(old / folder.name)
+    built.rename(folder)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
 def run_with_gx(
-    suite: Suite, checks: list[CheckDefinition], parameters: dict[str, str], connection_url: str
+    suite: Suite,
+    checks: list[CheckDefinition],
+    parameters: dict[str, str],
+    connection_url: str,
+    data_docs_dir: Path | None = None,
 ) -> list[Finding]:
     """Validate every check with one GX checkpoint and return the findings in the checks' order.
 
+    With `data_docs_dir`, GX's own Data Docs of this run (an index and one page per validated batch,
+    with each expectation's result) replace whatever that folder held, once the run is over.
     Raises `CheckError` when GX cannot reach the warehouse or a check's query fails.
     """
     _quiet_gx_logging()
@@ -157,17 +201,31 @@ def run_with_gx(
         )
         for batch_definition, expectation_suite in batches.values()
     ]
+    actions = []
+    built_docs = None
+    if data_docs_dir is not None:
+        data_docs_dir.parent.mkdir(parents=True, exist_ok=True)
+        built_docs = Path(tempfile.mkdtemp(prefix=f".{data_docs_dir.name}.new.", dir=data_docs_dir.parent))
+        _add_data_docs_site(context, built_docs)
+        actions.append(gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE]))
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name=suite.name,
             validation_definitions=validation_definitions,
+            actions=actions,
             result_format={"result_format": "COMPLETE"},
         )
     )
     try:
         checkpoint_result = checkpoint.run()
     except Exception as error:  # a batch query that fails raises here, before any expectation runs
+        if built_docs is not None:
+            shutil.rmtree(built_docs, ignore_errors=True)
         raise CheckError(f"Great Expectations could not run the release checks: {_first_line(error)}") from error
+    if built_docs is not None:
+        _drop_unused_images(built_docs)
+        _replace_folder(built_docs, data_docs_dir)
+        log.info("Great Expectations Data Docs written to %s", data_docs_dir / "index.html")
 
     results_by_name: dict[str, Any] = {}
     for validation_result in checkpoint_result.run_results.values():
