@@ -21,6 +21,7 @@ Consumers (the same snapshot on both days):
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,10 +30,12 @@ from decimal import Decimal
 
 import psycopg
 import pytest
+import yaml
 
 from samadhan.contract import DUMP_FILES
 from samadhan.loading.schema import ensure_schema
 from samadhan.rules import load_scheme, write_rules_tables
+from samadhan.settings import PROJECT_ROOT
 from samadhan.transform import TransformFailed, build_day, run_unit_tests
 from samadhan.warehouse import ConnectionParams, connect
 
@@ -225,6 +228,8 @@ class BuiltForms:
     day_1_form2: dict
     form1: dict
     form2: dict
+    # Each built relation of the `build` schema and its columns, in order.
+    columns: dict[str, list[str]]
 
 
 @pytest.fixture(scope="module")
@@ -251,7 +256,13 @@ def built(embedded_server: ConnectionParams) -> Iterator[BuiltForms]:
             with connect() as conn:
                 form1 = _rows(conn, "select * from build.rpt_form1 where report_date = %s", DAY_2)
                 form2 = _rows(conn, "select * from build.rpt_form2 where report_date = %s", DAY_2)
-            yield BuiltForms(day_1_form2, form1, form2)
+                columns: dict[str, list[str]] = {}
+                for table, column in conn.execute(
+                    "select table_name, column_name from information_schema.columns"
+                    " where table_schema = 'build' order by table_name, ordinal_position"
+                ):
+                    columns.setdefault(table, []).append(column)
+            yield BuiltForms(day_1_form2, form1, form2, columns)
     finally:
         with psycopg.connect(embedded_server.conninfo(), autocommit=True) as conn:
             conn.execute(f'drop database if exists "{dbname}" with (force)')
@@ -360,3 +371,35 @@ def test_build_day_without_rules_fails(embedded_warehouse):
     with pytest.raises(TransformFailed) as failure:
         build_day(DAY_1)
     assert failure.value.failed_nodes
+
+
+# The models that BI tools and headquarters read: every column is described in English and Hindi.
+READER_MODEL_FOLDERS = ("marts", "reports", "compliance", "notices")
+DEVANAGARI = re.compile("[\u0900-\u097F]")
+LATIN_WORD = re.compile("[A-Za-z]{2,}")
+
+
+def _reader_models() -> dict[str, dict]:
+    models = {}
+    for folder in READER_MODEL_FOLDERS:
+        for path in sorted((PROJECT_ROOT / "dbt_project" / "models" / folder).glob("_*.yml")):
+            for model in yaml.safe_load(path.read_text(encoding="utf-8")).get("models", []):
+                if folder in ("marts", "reports") or model["name"].startswith("fct_"):
+                    models[model["name"]] = model
+    return models
+
+
+def test_reader_models_document_every_built_column_in_both_languages(built):
+    models = _reader_models()
+    expected_some = {"rpt_form1", "rpt_form2", "fct_unit_daily_progress", "fct_laggards", "fct_notice_delivery_daily"}
+    assert expected_some <= set(models)
+    problems = []
+    for name, model in sorted(models.items()):
+        documented = [column["name"] for column in model.get("columns", [])]
+        if sorted(documented) != sorted(built.columns.get(name, [])):
+            problems.append(f"{name}: documented {documented}, built {built.columns.get(name)}")
+        for column in model.get("columns", []):
+            text = column.get("description") or ""
+            if not (DEVANAGARI.search(text) and LATIN_WORD.search(text)):
+                problems.append(f"{name}.{column['name']}: description not in both English and Hindi: {text!r}")
+    assert problems == []
