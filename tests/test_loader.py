@@ -117,6 +117,35 @@ def test_report_line_in_field_terms(landing):
                  "from audit.file_loads where file_name = 'payments.csv'") == [(6, 3, 1, 3)]
 
 
+def test_progress_bar_counts_every_byte(landing, monkeypatch):
+    # The bar is tqdm's; here it is replaced by a recorder of what the loader reports.
+    import tqdm
+
+    counted: list[int] = []
+    totals: list[int] = []
+
+    class Recorder:
+        def __init__(self, total: int, **options) -> None:
+            totals.append(total)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc) -> None:
+            return None
+
+        def update(self, count: int) -> None:
+            counted.append(count)
+
+    monkeypatch.setattr(tqdm, "tqdm", Recorder)
+    folder = write_dump(landing, base_files())
+    load_dump(folder, progress=True)
+
+    csv_size = sum(path.stat().st_size for path in folder.glob("*.csv"))
+    assert totals == [csv_size]
+    assert sum(counted) == csv_size
+
+
 # --- values -----------------------------------------------------------------------------------------
 
 

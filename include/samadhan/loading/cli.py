@@ -24,7 +24,7 @@ def load_command(dump_dir: Path) -> None:
     from samadhan.loading import DumpRejected, load_dump
 
     try:
-        report = load_dump(dump_dir)
+        report = load_dump(dump_dir, progress=True)
     except DumpRejected as error:
         click.echo(f"Dump rejected, nothing loaded: {error}", err=True)
         sys.exit(2)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -50,8 +54,10 @@ def _configure_session(conn: psycopg.Connection) -> None:
     conn.commit()
 
 
-def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport:
+def load_dump(dump_dir: Path, *, settings: Settings | None = None, progress: bool = False) -> LoadReport:
     """Check the dump folder against its manifest and load it, replacing any earlier load of its date.
+
+    With `progress`, a bar on stderr counts the bytes streamed from the files (shown on a terminal only).
 
     Everything happens in one transaction, so readers see the date's earlier rows (or none) until the
     whole new load is committed. Raises `DumpRejected` (nothing changed) when the folder has no
@@ -71,7 +77,7 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
         with conn.transaction():
             # One load at a time: re-sends and key changes are judged against the other days' rows.
             conn.execute("select pg_advisory_xact_lock(%s)", (LOAD_LOCK_KEY,))
-            verified = _stream_and_verify(conn, dump_dir, manifest)
+            verified = _stream_and_verify(conn, dump_dir, manifest, progress)
             _warn_if_later_dates_loaded(conn, manifest)
             bookkeeping.clear_audit_rows(conn, manifest.dump_date)
             reports = _type_and_judge(conn, context, manifest, verified)
@@ -95,17 +101,38 @@ def load_dump(dump_dir: Path, *, settings: Settings | None = None) -> LoadReport
 
 
 def _stream_and_verify(
-    conn: psycopg.Connection, dump_dir: Path, manifest: Manifest
+    conn: psycopg.Connection, dump_dir: Path, manifest: Manifest, progress: bool = False
 ) -> dict[str, tuple[str, Decimal | None]]:
     """Stream every file into its raw table and check it against the manifest.
 
     Returns each file's SHA-256 and control total. Raises `DumpRejected` at the first disagreement.
     """
+    with _byte_bar(progress, dump_dir, manifest) as bar:
+        return _stream_files(conn, dump_dir, manifest, bar.update if bar is not None else None)
+
+
+@contextmanager
+def _byte_bar(enabled: bool, dump_dir: Path, manifest: Manifest) -> Iterator[Any]:
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    total = sum((dump_dir / name).stat().st_size for name in manifest.entries)
+    # disable=None: the bar shows on a terminal and stays out of logs and pipes.
+    with tqdm(total=total, unit="B", unit_scale=True, desc=f"load {manifest.dump_date}", file=sys.stderr,
+              disable=None) as bar:
+        yield bar
+
+
+def _stream_files(
+    conn: psycopg.Connection, dump_dir: Path, manifest: Manifest, on_bytes: Callable[[int], object] | None
+) -> dict[str, tuple[str, Decimal | None]]:
     verified = {}
     for dump_file in LOAD_ORDER:
         entry = manifest.entries[dump_file.name]
         step_started = time.monotonic()
-        scan = copy_to_raw(conn, dump_file, dump_dir / dump_file.name)
+        scan = copy_to_raw(conn, dump_file, dump_dir / dump_file.name, on_bytes)
         check_scan(dump_file.name, entry, scan.rows, scan.sha256)
         if dump_file.kind == "snapshot" and scan.rows == 0:
             raise DumpRejected(

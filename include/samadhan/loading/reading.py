@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -43,11 +44,12 @@ class FileScan:
 
 
 class _HashingReader(io.RawIOBase):
-    """A binary stream that feeds every byte it reads to a SHA-256 hash."""
+    """A binary stream that feeds every byte it reads to a SHA-256 hash, and their count to `on_bytes`."""
 
-    def __init__(self, source: BinaryIO) -> None:
+    def __init__(self, source: BinaryIO, on_bytes: Callable[[int], object] | None = None) -> None:
         self._source = source
         self.hash = hashlib.sha256()
+        self._on_bytes = on_bytes
 
     def readable(self) -> bool:
         return True
@@ -56,6 +58,8 @@ class _HashingReader(io.RawIOBase):
         count = self._source.readinto(buffer)
         if count:
             self.hash.update(memoryview(buffer)[:count])
+            if self._on_bytes is not None:
+                self._on_bytes(count)
         return count or 0
 
 
@@ -115,8 +119,12 @@ def _header_columns(dump_file: DumpFile, header: list[str] | None) -> list[str]:
     return names
 
 
-def copy_to_raw(conn: psycopg.Connection, dump_file: DumpFile, path: Path) -> FileScan:
+def copy_to_raw(
+    conn: psycopg.Connection, dump_file: DumpFile, path: Path, on_bytes: Callable[[int], object] | None = None
+) -> FileScan:
     """(Re)create `raw.<file>` and stream the file into it; return the row count and checksum.
+
+    `on_bytes`, when given, is called with the number of bytes of each block read (a progress bar).
 
     Raises `DumpRejected` when the file has no header or its header is not the contract's.
     """
@@ -124,7 +132,7 @@ def copy_to_raw(conn: psycopg.Connection, dump_file: DumpFile, path: Path) -> Fi
     previous_limit = csv.field_size_limit(CSV_FIELD_SIZE_LIMIT)
     try:
         with path.open("rb") as source:
-            hashing = _HashingReader(source)
+            hashing = _HashingReader(source, on_bytes)
             text = io.TextIOWrapper(
                 io.BufferedReader(hashing, buffer_size=1 << 20),
                 encoding="utf-8-sig", errors="surrogateescape", newline="",

@@ -56,7 +56,7 @@ def write_bundles(bundles: list[BeatBundle], folder: Path, workers: int = RENDER
     if len(set(paths.values())) != len(paths):
         raise ValueError(f"{folder}: two beat codes give the same bundle file name")
     progress = tqdm(total=sum(len(bundle.notices) for bundle in bundles), unit="notice", desc="notices",
-                    file=sys.stderr, disable=not bundles)
+                    file=sys.stderr, disable=None if bundles else True)
     with progress:
         if workers <= 1 or len(bundles) <= 1:
             for bundle in bundles:
