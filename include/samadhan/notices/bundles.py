@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -51,6 +52,9 @@ class BeatBundle:
     division_name: str
     notices: tuple[NoticeCopy, ...]
 
+
+# Rows fetched from the server-side cursor at a time: a few beats' notices.
+NOTICE_ROWS_PER_FETCH = 2_000
 
 _DAY_NOTICES = """
 select
@@ -104,24 +108,43 @@ def _clean(text: str) -> str:
 
 def read_day_bundles(conn: psycopg.Connection, day: date, scheme_code: str, scheme_name_hi: str) -> list[BeatBundle]:
     """Return the bundles of the notices generated on `day`, one per beat, by beat code."""
-    bundles: list[BeatBundle] = []
+    return list(iter_day_bundles(conn, day, scheme_code, scheme_name_hi))
+
+
+def count_day_notices(conn: psycopg.Connection, day: date, scheme_code: str) -> int:
+    """Return how many notices were generated on `day` under the scheme."""
+    (count,) = conn.execute(
+        "select count(*) from notices.register where generated_on = %s and scheme_code = %s", (day, scheme_code)
+    ).fetchone()
+    return count
+
+
+def iter_day_bundles(
+    conn: psycopg.Connection, day: date, scheme_code: str, scheme_name_hi: str
+) -> Iterator[BeatBundle]:
+    """Yield the bundles of the notices generated on `day`, one per beat, by beat code.
+
+    The rows come through a server-side cursor, so only one beat's notices are in memory at a time.
+    The cursor needs a transaction, which this opens on `conn` and closes when the last bundle is read.
+    """
     current: list[NoticeCopy] = []
     beat: dict | None = None
 
-    def close() -> None:
-        if beat is not None and current:
-            bundles.append(BeatBundle(
-                day=day, scheme_code=scheme_code, scheme_name_hi=scheme_name_hi, beat_code=beat["beat_code"],
-                beat_name=_clean(beat["beat_name"]), feeder_name=_clean(beat["feeder_name"]),
-                substation_name=_clean(beat["substation_name"]), subdivision_name=_clean(beat["subdivision_name"]),
-                division_name=_clean(beat["division_name"]), notices=tuple(current),
-            ))
+    def bundle() -> BeatBundle:
+        return BeatBundle(
+            day=day, scheme_code=scheme_code, scheme_name_hi=scheme_name_hi, beat_code=beat["beat_code"],
+            beat_name=_clean(beat["beat_name"]), feeder_name=_clean(beat["feeder_name"]),
+            substation_name=_clean(beat["substation_name"]), subdivision_name=_clean(beat["subdivision_name"]),
+            division_name=_clean(beat["division_name"]), notices=tuple(current),
+        )
 
-    with conn.cursor(row_factory=psycopg.rows.dict_row) as cursor:
+    with conn.transaction(), conn.cursor(name="day_notices", row_factory=psycopg.rows.dict_row) as cursor:
+        cursor.itersize = NOTICE_ROWS_PER_FETCH
         cursor.execute(_DAY_NOTICES, {"day": day, "scheme_code": scheme_code})
         for row in cursor:
             if beat is None or row["beat_code"] != beat["beat_code"]:
-                close()
+                if beat is not None and current:
+                    yield bundle()
                 beat, current = row, []
             options = row["payment_options"]
             if isinstance(options, str):
@@ -136,5 +159,5 @@ def read_day_bundles(conn: psycopg.Connection, day: date, scheme_code: str, sche
                 last_date=row["last_date"], camp_name=_clean(row["substation_name"]), sdo_name=_clean(row["sdo_name"]),
                 subdivision_name=_clean(row["subdivision_name"]),
             ))
-        close()
-    return bundles
+        if beat is not None and current:
+            yield bundle()

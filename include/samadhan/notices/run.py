@@ -5,14 +5,15 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from tqdm import tqdm
 
-from samadhan.notices.bundles import BeatBundle, read_day_bundles
+from samadhan.notices.bundles import BeatBundle, count_day_notices, iter_day_bundles
 from samadhan.notices.register import register_new_notices
 from samadhan.notices.render import write_bundle_pdf
 from samadhan.notices.schema import ensure_notice_schema
@@ -49,27 +50,44 @@ def _write_bundle(path: Path, bundle: BeatBundle) -> Path:
     return write_bundle_pdf(path, bundle)
 
 
-def write_bundles(bundles: list[BeatBundle], folder: Path, workers: int = RENDER_WORKERS) -> list[Path]:
-    """Write each bundle as `<folder>/<beat_code>.pdf`, `workers` beats at a time; return the paths by beat code."""
+def write_bundles(
+    bundles: Iterable[BeatBundle], folder: Path, workers: int = RENDER_WORKERS, total_notices: int | None = None
+) -> list[Path]:
+    """Write each bundle as `<folder>/<beat_code>.pdf`, `workers` beats at a time; return the paths by beat code.
+
+    `bundles` may be a generator: at most 2 x `workers` bundles wait for a process at a time, so memory
+    stays that of a few beats whatever the day's number of notices. `total_notices` sizes the
+    progress bar, which shows on a terminal only.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    paths = {bundle.beat_code: folder / bundle_file_name(bundle.beat_code) for bundle in bundles}
-    if len(set(paths.values())) != len(paths):
-        raise ValueError(f"{folder}: two beat codes give the same bundle file name")
-    progress = tqdm(total=sum(len(bundle.notices) for bundle in bundles), unit="notice", desc="notices",
-                    file=sys.stderr, disable=None if bundles else True)
+    paths: dict[str, Path] = {}
+
+    def path_of(bundle: BeatBundle) -> Path:
+        path = folder / bundle_file_name(bundle.beat_code)
+        if path in paths.values():
+            raise ValueError(f"{folder}: beat {bundle.beat_code} gives the same bundle file name as another beat")
+        paths[bundle.beat_code] = path
+        return path
+
+    progress = tqdm(total=total_notices, unit="notice", desc="notices", file=sys.stderr, disable=None)
     with progress:
-        if workers <= 1 or len(bundles) <= 1:
+        if workers <= 1:
             for bundle in bundles:
-                _write_bundle(paths[bundle.beat_code], bundle)
+                _write_bundle(path_of(bundle), bundle)
                 progress.update(len(bundle.notices))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                # The largest beats go first, so that neither process is left with a long one at the end.
-                ordered = sorted(bundles, key=lambda bundle: (-len(bundle.notices), bundle.beat_code))
-                futures = {pool.submit(_write_bundle, paths[bundle.beat_code], bundle): bundle for bundle in ordered}
-                for future in as_completed(futures):
+                pending: dict[Future, int] = {}
+                for bundle in bundles:
+                    pending[pool.submit(_write_bundle, path_of(bundle), bundle)] = len(bundle.notices)
+                    if len(pending) >= 2 * workers:
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            future.result()
+                            progress.update(pending.pop(future))
+                for future in as_completed(pending):
                     future.result()
-                    progress.update(len(futures[future].notices))
+                    progress.update(pending[future])
     return [paths[code] for code in sorted(paths)]
 
 
@@ -99,11 +117,17 @@ def generate_notices(day: date, out_dir: Path | None = None, refresh: bool = Tru
         with conn.transaction():
             conn.execute("select pg_advisory_xact_lock(%s)", (REGISTER_LOCK_KEY,))
             eligible, new = register_new_notices(conn, scheme, day)
-        bundles = read_day_bundles(conn, day, scheme.code, scheme.name_hi)
+        registered_today = count_day_notices(conn, day, scheme.code)
+        folder = (out_dir if out_dir is not None else load_settings().output_dir / day.isoformat()) / "notices"
+        written: list[int] = []
 
-    folder = (out_dir if out_dir is not None else load_settings().output_dir / day.isoformat()) / "notices"
-    paths = write_bundles(bundles, folder) if bundles else []
-    day_notices = sum(len(bundle.notices) for bundle in bundles)
+        def counted_bundles() -> Iterator[BeatBundle]:
+            for bundle in iter_day_bundles(conn, day, scheme.code, scheme.name_hi):
+                written.append(len(bundle.notices))
+                yield bundle
+
+        paths = write_bundles(counted_bundles(), folder, total_notices=registered_today) if registered_today else []
+        day_notices = sum(written)
     if refresh:
         refresh_tracking(day)
     log.info(
