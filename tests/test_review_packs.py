@@ -80,3 +80,32 @@ def test_pack_pdf_renders(packs, report_date, tmp_path):
     pdf = next(path for path in packs[report_date]["first"] if path.suffix == ".pdf")
     png = render_pdf_page(pdf, 0, tmp_path / "page.png", dpi=60)
     assert png.stat().st_size > 10_000
+
+
+def test_pack_pdf_cuts_long_lists(tmp_path):
+    import pypdfium2
+
+    from samadhan.monitoring.review_packs import PDF_MAX_LIST_ROWS, ReviewPack, write_pack_pdf, write_pack_xlsx
+
+    hidden = 12
+    compliance = [
+        ("22.10.2021", "लक्ष्य निर्धारित नहीं", "बीट", f"बीट {number} (B{number:05d})", "JE")
+        for number in range(PDF_MAX_LIST_ROWS + hidden)
+    ]
+    pack = ReviewPack(
+        report_date=day(22), unit_level="ZONE", unit_code="Z1", unit_name="Z1 name", scheme_name="योजना",
+        form1=[], laggards=[], officers=[], compliance=compliance, history=[],
+    )
+    write_pack_pdf(tmp_path / "pack.pdf", pack)
+    write_pack_xlsx(tmp_path / "pack.xlsx", pack)
+
+    document = pypdfium2.PdfDocument(tmp_path / "pack.pdf")
+    text = "".join(document[index].get_textpage().get_text_range() for index in range(len(document)))
+    # The last row printed is the 150th; the 151st and later are only in the workbook.
+    assert f"B{PDF_MAX_LIST_ROWS - 1:05d}" in text
+    assert f"B{PDF_MAX_LIST_ROWS:05d}" not in text
+    assert f"… {hidden} " in text
+    sheet = openpyxl.load_workbook(tmp_path / "pack.xlsx", read_only=True)["अनुपालन"]
+    codes = [row[3] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert len(codes) == PDF_MAX_LIST_ROWS + hidden
+    assert codes[-1] == f"बीट {PDF_MAX_LIST_ROWS + hidden - 1} (B{PDF_MAX_LIST_ROWS + hidden - 1:05d})"
