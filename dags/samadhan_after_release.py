@@ -27,9 +27,9 @@ from airflow.sdk import CronDataIntervalTimetable, dag, task
 
 from samadhan import airflow_support
 
-SCHEME_START = datetime.fromisoformat(os.environ.get("SAMADHAN_SCHEME_START", "2021-10-21")).replace(
-    tzinfo=airflow_support.IST
-)
+SCHEME_START = airflow_support.date_setting("SAMADHAN_SCHEME_START", "2021-10-21")
+# The last dump date to schedule. Unset, the DAG schedules a run every day from SCHEME_START on.
+LAST_DUMP_DATE = airflow_support.date_setting("SAMADHAN_LAST_DUMP_DATE")
 RELEASE_WAIT_SECONDS = int(os.environ.get("SAMADHAN_RELEASE_WAIT_SECONDS", str(6 * 3600)))
 
 default_args = {
@@ -47,6 +47,7 @@ default_args = {
     doc_md=__doc__,
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Kolkata"),
     start_date=SCHEME_START,
+    end_date=LAST_DUMP_DATE,
     catchup=True,
     # Numbering goes day by day, so that a consumer is numbered on the first day they are eligible.
     max_active_runs=1,

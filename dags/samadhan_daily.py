@@ -40,9 +40,9 @@ from samadhan import airflow_support
 
 # Settings, read once at parse time; every one has a default that works in a fresh clone.
 DBT_PROJECT_DIR = Path(os.environ.get("SAMADHAN_DBT_PROJECT_DIR", Path(__file__).parents[1] / "dbt_project"))
-SCHEME_START = datetime.fromisoformat(os.environ.get("SAMADHAN_SCHEME_START", "2021-10-21")).replace(
-    tzinfo=airflow_support.IST
-)
+SCHEME_START = airflow_support.date_setting("SAMADHAN_SCHEME_START", "2021-10-21")
+# The last dump date to schedule. Unset, the DAG schedules a run every day from SCHEME_START on.
+LAST_DUMP_DATE = airflow_support.date_setting("SAMADHAN_LAST_DUMP_DATE")
 DUMP_POKE_SECONDS = int(os.environ.get("SAMADHAN_DUMP_POKE_SECONDS", "300"))
 RELEASE_WAIT_SECONDS = int(os.environ.get("SAMADHAN_RELEASE_WAIT_SECONDS", str(6 * 3600)))
 
@@ -69,6 +69,7 @@ default_args = {
     # The data interval is the IST calendar day of the dump; the run starts when that day is over.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="Asia/Kolkata"),
     start_date=SCHEME_START,
+    end_date=LAST_DUMP_DATE,
     catchup=True,
     # Days go one at a time so that day D is never built or released before day D-1.
     max_active_runs=1,

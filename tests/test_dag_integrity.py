@@ -58,3 +58,32 @@ def test_after_release_dag_waits_for_release(dag_bag) -> None:
     assert set(dag.task_ids) == {"wait_for_release", "generate_notices", "publish_docs"}
     assert dag.get_task("wait_for_release").downstream_task_ids == {"generate_notices", "publish_docs"}
     assert dag.max_active_runs == 1
+
+
+def test_dags_have_no_end_date_by_default(dag_bag) -> None:
+    assert dag_bag.dags["samadhan_daily"].end_date is None
+    assert dag_bag.dags["samadhan_after_release"].end_date is None
+
+
+def test_last_dump_date_sets_end_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from airflow.models import DagBag
+
+    monkeypatch.setenv("SAMADHAN_SCHEME_START", "2021-10-21")
+    monkeypatch.setenv("SAMADHAN_LAST_DUMP_DATE", "2021-10-23")
+    bag = DagBag(dag_folder=str(DAGS_DIR))
+
+    ist = timezone(timedelta(hours=5, minutes=30))
+    for dag_id in ("samadhan_daily", "samadhan_after_release"):
+        dag = bag.dags[dag_id]
+        assert dag.start_date == datetime(2021, 10, 21, tzinfo=ist)
+        assert dag.end_date == datetime(2021, 10, 23, tzinfo=ist)
+
+
+def test_invalid_last_dump_date_names_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from samadhan.airflow_support import date_setting
+
+    monkeypatch.setenv("SAMADHAN_LAST_DUMP_DATE", "23-10-2021")
+    with pytest.raises(ValueError, match="SAMADHAN_LAST_DUMP_DATE='23-10-2021' is not a date written YYYY-MM-DD"):
+        date_setting("SAMADHAN_LAST_DUMP_DATE")

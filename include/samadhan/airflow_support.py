@@ -32,6 +32,21 @@ def _dbt_env() -> dict[str, str]:
     return dbt_env(ensure_database())
 
 
+def date_setting(name: str, default: str | None = None) -> datetime | None:
+    """Return midnight IST of the date (YYYY-MM-DD) in environment variable `name`, else of `default`.
+
+    Returns None when the variable is unset or empty and there is no default. The DAG files read
+    their first and last dump dates with it at parse time.
+    """
+    text = os.environ.get(name) or default
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).replace(tzinfo=IST)
+    except ValueError as error:
+        raise ValueError(f"{name}={text!r} is not a date written YYYY-MM-DD") from error
+
+
 def _dump_date_text(interval_start: datetime) -> str:
     return pipeline.dump_date_of(interval_start).isoformat()
 

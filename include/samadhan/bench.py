@@ -508,12 +508,13 @@ def _at_most(value: float | None, limit: float) -> bool:
 class Bench:
     """One bench run: its folders, its memory monitor and the figures collected so far."""
 
-    def __init__(self, scale: str, days: int, bench_dir: Path, naive: bool) -> None:
+    def __init__(self, scale: str, days: int, bench_dir: Path, naive: bool, notices: bool = True) -> None:
         self.scale = scale
         self.days = days
         self.bench_dir = bench_dir
         self.landing = bench_dir / "landing"
         self.naive = naive
+        self.with_notices = notices
         self.day_list = [BENCH_START + timedelta(days=offset) for offset in range(days)]
         self.monitor = MemoryMonitor()
         self.failures: list[str] = []
@@ -594,7 +595,10 @@ class Bench:
                 figures = self.step(f"dag_{day}", run_dag)
                 figures["database_size_mb"] = database_size_mb(database.name)
                 runs[day.isoformat()] = figures
-        self.notices = measure_notices(self.day_list[0], database.environment)
+        if self.with_notices:
+            self.notices = measure_notices(self.day_list[0], database.environment)
+        else:
+            self.notices = {"skipped": "--no-notices"}
         drop_database(database.name)
         return runs
 
@@ -790,7 +794,9 @@ def format_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def run_bench(scale: str, days: int = 2, out_dir: Path | None = None, naive: bool = True) -> tuple[dict, Path]:
+def run_bench(
+    scale: str, days: int = 2, out_dir: Path | None = None, naive: bool = True, notices: bool = True
+) -> tuple[dict, Path]:
     """Run the bench and write its JSON; return the figures and the JSON file's path."""
     from samadhan.generator import SCALES
 
@@ -799,7 +805,7 @@ def run_bench(scale: str, days: int = 2, out_dir: Path | None = None, naive: boo
     if days < 2:
         raise ValueError(f"days must be at least 2 (day 2 is measured on top of day 1), got {days}")
     settings = load_settings()
-    bench = Bench(scale, days, settings.state_dir / "bench" / scale, naive)
+    bench = Bench(scale, days, settings.state_dir / "bench" / scale, naive, notices)
     results = bench.run()
     out_dir = out_dir or PROJECT_ROOT / "bench-results"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -814,11 +820,13 @@ def run_bench(scale: str, days: int = 2, out_dir: Path | None = None, naive: boo
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON figures  [default: bench-results/ in the repository]")
 @click.option("--naive/--no-naive", default=True, show_default=True,
-              help="Also time the pandas read_csv + to_sql load of day 1 (hours at state scale).")
-def bench_command(scale: str, days: int, out_dir: Path | None, naive: bool) -> None:
+              help="Also time the pandas read_csv + to_sql load of day 1.")
+@click.option("--notices/--no-notices", default=True, show_default=True,
+              help="Also time `samadhan notices` for day 1, which renders a PDF page per eligible defaulter.")
+def bench_command(scale: str, days: int, out_dir: Path | None, naive: bool, notices: bool) -> None:
     """Time the daily run beside a plain COPY of the same files and a pandas load; write JSON figures."""
     try:
-        results, path = run_bench(scale, days, out_dir, naive)
+        results, path = run_bench(scale, days, out_dir, naive, notices)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     click.echo(format_table(results))

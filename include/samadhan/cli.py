@@ -121,6 +121,9 @@ main.add_command(corrections_command)
 from samadhan.docs_site import docs_command  # noqa: E402
 
 main.add_command(docs_command)
+from samadhan.celery_run import celery_run_command  # noqa: E402
+
+main.add_command(celery_run_command)
 
 
 if __name__ == "__main__":
