@@ -73,6 +73,11 @@ FORM1_HEADINGS = (
 LAGGARD_HEADINGS = ("स्तर", "इकाई", "पंजीकृत उपलब्धि %", "जमा उपलब्धि %", "कब से", "दिन", "अधिकारी")
 OFFICER_HEADINGS = ("अधिकारी", "पद", "इकाई", "कुल चूक", "शिविर", "भ्रमण", "लक्ष्य", "बिल संशोधन")
 COMPLIANCE_HEADINGS = ("दिनांक", "चूक", "स्तर", "इकाई", "अधिकारी")
+# Column alignment in the PDF: counts, amounts and percentages to the right, text to the left.
+FORM1_ALIGN = ("LEFT", "LEFT") + ("RIGHT",) * 8
+LAGGARD_ALIGN = ("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT", "RIGHT", "LEFT")
+OFFICER_ALIGN = ("LEFT", "LEFT", "LEFT") + ("RIGHT",) * 5
+COMPLIANCE_ALIGN = ("LEFT",) * 5
 
 
 def review_kind(day: date) -> str | None:
@@ -259,7 +264,7 @@ class _PackPdf(FPDF):
 
 
 def _pdf_section(pdf: _PackPdf, heading: str, headings: Sequence[str], rows: Sequence[Sequence[str]],
-                 widths: Sequence[int], max_rows: int | None = None) -> None:
+                 widths: Sequence[int], align: Sequence[str], max_rows: int | None = None) -> None:
     """Draw one titled table; past `max_rows` rows, a line says how many more are in the workbook."""
     pdf.set_font("NotoSansDevanagari", "B", 11)
     pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
@@ -272,7 +277,7 @@ def _pdf_section(pdf: _PackPdf, heading: str, headings: Sequence[str], rows: Seq
     pdf.set_font("NotoSansDevanagari", "", 8)
     with pdf.table(
         col_widths=widths, line_height=5, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
-        text_align="LEFT",
+        text_align=tuple(align),
     ) as table:
         table.row(headings)
         for values in shown:
@@ -296,7 +301,7 @@ def write_pack_pdf(path: Path, pack: ReviewPack) -> None:
     pdf.multi_cell(0, 7, pack.title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _pdf_section(pdf, "प्रारूप-1: लक्ष्य के सापेक्ष प्रगति", FORM1_HEADINGS, pack.form1,
-                 (52, 34, 20, 24, 20, 18, 30, 32, 18, 14))
+                 (52, 34, 20, 24, 20, 18, 30, 32, 18, 14), FORM1_ALIGN)
     if pdf.get_y() + CHART_BLOCK_HEIGHT > pdf.h - pdf.b_margin:
         pdf.add_page()  # keep the chart's heading with the chart
     pdf.set_font("NotoSansDevanagari", "B", 11)
@@ -304,11 +309,11 @@ def write_pack_pdf(path: Path, pack: ReviewPack) -> None:
     pdf.image(io.BytesIO(progress_chart_png(pack.history)), w=220)
     pdf.ln(3)
     _pdf_section(pdf, "पिछड़ी इकाइयाँ", LAGGARD_HEADINGS, pack.laggards, (24, 50, 30, 30, 26, 14, 80),
-                 PDF_MAX_LIST_ROWS)
+                 LAGGARD_ALIGN, PDF_MAX_LIST_ROWS)
     _pdf_section(pdf, "बार-बार चूक करने वाले अधिकारी", OFFICER_HEADINGS, pack.officers,
-                 (60, 24, 44, 22, 20, 20, 20, 26), PDF_MAX_LIST_ROWS)
+                 (60, 24, 44, 22, 20, 20, 20, 26), OFFICER_ALIGN, PDF_MAX_LIST_ROWS)
     _pdf_section(pdf, "अनुपालन में चूक", COMPLIANCE_HEADINGS, pack.compliance, (24, 80, 24, 60, 86),
-                 PDF_MAX_LIST_ROWS)
+                 COMPLIANCE_ALIGN, PDF_MAX_LIST_ROWS)
     pdf.output(str(path))
 
 
