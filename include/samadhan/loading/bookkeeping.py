@@ -33,6 +33,8 @@ def swap_partitions(conn: psycopg.Connection, context: LoadContext) -> None:
     The load table was created with `check (dump_date = ...)`, so attaching it needs no scan. Dropping
     the old partition locks the parent table until the load commits, which is why this comes last.
     """
+    # NOTE: every day's snapshot partitions are kept; nothing drops old days. At state scale that is
+    # about 15 GB a day (docs/benchmarks.md), so a retention rule for past snapshots is still needed.
     for dump_file in DUMP_FILES:
         schema, parent = dump_file.table.split(".")
         partition = f"{parent}_{context.suffix}"
