@@ -1,7 +1,7 @@
 """`samadhan celery-run`: one day of the DAG under the CeleryExecutor, a scheduler and two workers.
 
-The full run needs the Redis broker at 127.0.0.1:6379 (this machine and CI have one; a fresh
-machine does not, and there the test is skipped). It takes about a minute and a half.
+The full run needs the Redis broker at 127.0.0.1:6379. This machine and CI have one; on a fresh
+machine without one, the test is skipped. It takes about a minute and a half.
 """
 
 from __future__ import annotations

@@ -265,7 +265,7 @@ class _PackPdf(FPDF):
 
 def _pdf_section(pdf: _PackPdf, heading: str, headings: Sequence[str], rows: Sequence[Sequence[str]],
                  widths: Sequence[int], align: Sequence[str], max_rows: int | None = None) -> None:
-    """Draw one titled table; past `max_rows` rows, a line says how many more are in the workbook."""
+    """Draw one titled table. Past `max_rows` rows, a last line gives how many more the workbook has."""
     pdf.set_font("NotoSansDevanagari", "B", 11)
     pdf.cell(0, 8, heading, new_x="LMARGIN", new_y="NEXT")
     if not rows:

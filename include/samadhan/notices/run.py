@@ -55,8 +55,8 @@ def write_bundles(
 ) -> list[Path]:
     """Write each bundle as `<folder>/<beat_code>.pdf`, `workers` beats at a time; return the paths by beat code.
 
-    `bundles` may be a generator: at most 2 x `workers` bundles wait for a process at a time, so memory
-    stays that of a few beats whatever the day's number of notices. `total_notices` sizes the
+    `bundles` may be a generator. At most 2 x `workers` bundles are queued or being drawn at a time,
+    so memory holds a few beats' notices, whatever the day's number of notices. `total_notices` sizes the
     progress bar, which shows on a terminal only.
     """
     folder.mkdir(parents=True, exist_ok=True)
