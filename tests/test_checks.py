@@ -920,6 +920,7 @@ def test_check_command_exits_1_on_failure(day: ConnectionParams) -> None:
     from samadhan.cli import main
 
     execute(day, "delete from build.rpt_form2 where unit_level = 'TOTAL'")
+    _record_dump_load(day)
     command = ["check", "2021-10-25", "--run-id", "cli", "--only"]
     failing = CliRunner().invoke(main, [*command, "rpt_form2_has_grand_total"])
     passing = CliRunner().invoke(main, [*command, "dump_files_loaded"])
@@ -928,6 +929,30 @@ def test_check_command_exits_1_on_failure(day: ConnectionParams) -> None:
     assert "FAIL rpt_form2_has_grand_total: build.rpt_form2: the grand total row" in failing.output
     assert passing.exit_code == 0
     assert passing.output == "2021-10-25 release checks (run cli): all 1 passed\n"
+
+
+def _record_dump_load(params: ConnectionParams) -> None:
+    from samadhan.loading.schema import ensure_schema
+
+    with psycopg.connect(params.conninfo()) as conn:
+        ensure_schema(conn)
+        conn.execute(
+            "insert into audit.dump_loads (dump_date, manifest_sha256, archive_dir, rows_in_manifest, rows_loaded,"
+            " rows_resent, rows_quarantined, load_number) values (%s, 'x', '/archive', 1, 1, 0, 0, 1)",
+            (DAY,),
+        )
+
+
+def test_check_command_rejects_day_never_loaded(day: ConnectionParams) -> None:
+    from click.testing import CliRunner
+
+    from samadhan.cli import main
+
+    result = CliRunner().invoke(main, ["check", "2021-11-05"])
+
+    assert result.exit_code == 2
+    assert "No load of the 2021-11-05 dump is recorded in audit.dump_loads" in result.output
+    assert "samadhan run-day 2021-11-05" in result.output
 
 
 def test_check_command_lists_checks() -> None:

@@ -278,6 +278,10 @@ def test_command_loads_and_prints_report(landing):
     assert result.exit_code == 0, result.output
     assert "2021-10-25 payments.csv: 2 loaded, 1 quarantined (1 unknown account)" in result.output
     assert "2021-10-25 consumers.csv: 3 loaded, 0 quarantined" in result.output
+    assert (
+        "Each quarantined row is in audit.quarantine with its file, line number and reason: "
+        "select * from audit.quarantine where dump_date = '2021-10-25';"
+    ) in result.output
 
 
 def test_command_exit_2_when_rejected(landing):

@@ -41,6 +41,7 @@ import click
 import psutil
 import psycopg
 
+from samadhan.generator.command import SCALE_NAMES
 from samadhan.settings import PROJECT_ROOT, load_settings
 
 log = logging.getLogger(__name__)
@@ -815,7 +816,8 @@ def run_bench(
 
 
 @click.command("bench")
-@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district, tenth or state.")
+@click.option("--scale", type=click.Choice(SCALE_NAMES), default="district", show_default=True,
+              help="Dump scale: tiny, district, tenth or state.")
 @click.option("--days", default=2, show_default=True, help="Dump days to generate and run (at least 2).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON figures  [default: bench-results/ in the repository]")

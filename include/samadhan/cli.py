@@ -10,6 +10,8 @@ import sys
 
 import click
 
+from samadhan.generator.command import SCALE_NAMES
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", is_flag=True, help="Log debug messages too.")
@@ -56,7 +58,8 @@ def db_url() -> None:
 
 @main.command("demo")
 @click.option("--days", default=7, show_default=True, help="Number of scheme days, from 21.10.2021.")
-@click.option("--scale", default="district", show_default=True, help="Dump scale: tiny, district, tenth or state.")
+@click.option("--scale", type=click.Choice(SCALE_NAMES), default="district", show_default=True,
+              help="Dump scale: tiny, district, tenth or state.")
 def demo(days: int, scale: str) -> None:
     """Generate district dumps, run the real Airflow DAG for each day, and print what was released."""
     from samadhan.demo import run_demo

@@ -221,7 +221,7 @@ def publish_docs(report_date: date) -> Path:
 
 
 @click.command("docs")
-@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="DAY")
 def docs_command(day) -> None:
     """Write the dbt docs and DAY's (YYYY-MM-DD) check results to $SAMADHAN_OUTPUT_DIR/docs."""
     from samadhan.transform import TransformFailed

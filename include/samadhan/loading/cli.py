@@ -33,3 +33,8 @@ def load_command(dump_dir: Path) -> None:
         click.echo(f"Loading {dump_dir} failed, nothing loaded: {error}", err=True)
         sys.exit(1)
     click.echo(str(report))
+    if report.rows_quarantined:
+        click.echo(
+            "Each quarantined row is in audit.quarantine with its file, line number and reason: "
+            f"select * from audit.quarantine where dump_date = '{report.dump_date.isoformat()}';"
+        )
