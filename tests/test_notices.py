@@ -380,3 +380,18 @@ def test_notice_pages_render(notice_days: NoticeDays, tmp_path: Path) -> None:
     for index in (0, 2):
         png = render_pdf_page(bundle, index, tmp_path / f"page-{index}.png", dpi=60)
         assert png.stat().st_size > 5_000
+
+
+def test_two_beats_with_one_file_name_rejected(tmp_path: Path) -> None:
+    from samadhan.notices import BeatBundle, write_bundles
+
+    def bundle(beat_code: str) -> BeatBundle:
+        return BeatBundle(
+            day=date(2021, 10, 21), scheme_code="OTS2021", scheme_name_hi="योजना", beat_code=beat_code,
+            beat_name="बीट", feeder_name="फीडर", substation_name="उपकेन्द्र", subdivision_name="उपखण्ड",
+            division_name="खण्ड", notices=(),
+        )
+
+    # "B/1" and "B_1" both become B_1.pdf; the second is rejected before it is drawn.
+    with pytest.raises(ValueError, match="beat B_1 gives the same bundle file name as another beat"):
+        write_bundles(iter([bundle("B/1"), bundle("B_1")]), tmp_path, workers=2)

@@ -61,11 +61,13 @@ def write_bundles(
     """
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
+    taken: set[Path] = set()
 
     def path_of(bundle: BeatBundle) -> Path:
         path = folder / bundle_file_name(bundle.beat_code)
-        if path in paths.values():
+        if path in taken:
             raise ValueError(f"{folder}: beat {bundle.beat_code} gives the same bundle file name as another beat")
+        taken.add(path)
         paths[bundle.beat_code] = path
         return path
 
