@@ -389,7 +389,7 @@ def _reader_models() -> dict[str, dict]:
     return models
 
 
-def test_reader_models_document_every_built_column_in_both_languages(built):
+def test_reader_columns_described_in_both_languages(built):
     models = _reader_models()
     expected_some = {"rpt_form1", "rpt_form2", "fct_unit_daily_progress", "fct_laggards", "fct_notice_delivery_daily"}
     assert expected_some <= set(models)

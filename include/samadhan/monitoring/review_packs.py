@@ -273,18 +273,18 @@ def _pdf_section(pdf: _PackPdf, heading: str, headings: Sequence[str], rows: Seq
         pdf.cell(0, 6, "कोई नहीं", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(2)
         return
-    shown = rows if max_rows is None else rows[:max_rows]
+    printed_rows = rows if max_rows is None else rows[:max_rows]
     pdf.set_font("NotoSansDevanagari", "", 8)
     with pdf.table(
         col_widths=widths, line_height=5, headings_style=FontFace(emphasis="BOLD", fill_color=(221, 235, 247)),
         text_align=tuple(align),
     ) as table:
         table.row(headings)
-        for values in shown:
+        for values in printed_rows:
             table.row(values)
-    if len(rows) > len(shown):
+    if len(rows) > len(printed_rows):
         pdf.set_font("NotoSansDevanagari", "", 9)
-        pdf.cell(0, 6, more_rows_note(len(rows) - len(shown)), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, more_rows_note(len(rows) - len(printed_rows)), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
 

@@ -124,7 +124,7 @@ def iter_day_bundles(
 ) -> Iterator[BeatBundle]:
     """Yield the bundles of the notices generated on `day`, one per beat, by beat code.
 
-    The rows come through a server-side cursor, so memory holds one beat's notices and one fetch of
+    The rows come through a server-side cursor, so memory contains one beat's notices and one fetch of
     NOTICE_ROWS_PER_FETCH rows, not the whole day.
     The cursor needs a transaction, which this opens on `conn` and closes when the last bundle is read.
     """
