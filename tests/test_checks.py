@@ -412,7 +412,7 @@ def test_rerun_same_run_id_replaces_rows(day: ConnectionParams) -> None:
     assert latest == [("run-b", "dump_files_loaded"), ("run-b", "quarantine_share_within_limit")]
 
 
-def test_run_writes_gx_data_docs_of_latest_run(day: ConnectionParams) -> None:
+def test_gx_data_docs_of_latest_run(day: ConnectionParams) -> None:
     from samadhan.settings import load_settings
 
     folder = load_settings().output_dir / "docs" / "data-docs" / DAY.isoformat()
@@ -943,7 +943,7 @@ def _record_dump_load(params: ConnectionParams) -> None:
         )
 
 
-def test_check_command_rejects_day_never_loaded(day: ConnectionParams) -> None:
+def test_check_command_day_never_loaded(day: ConnectionParams) -> None:
     from click.testing import CliRunner
 
     from samadhan.cli import main

@@ -81,9 +81,10 @@ def test_last_dump_date_sets_end_date(monkeypatch: pytest.MonkeyPatch) -> None:
         assert dag.end_date == datetime(2021, 10, 23, tzinfo=ist)
 
 
-def test_invalid_last_dump_date_names_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_invalid_last_dump_date(monkeypatch: pytest.MonkeyPatch) -> None:
     from samadhan.airflow_support import date_setting
 
     monkeypatch.setenv("SAMADHAN_LAST_DUMP_DATE", "23-10-2021")
-    with pytest.raises(ValueError, match="SAMADHAN_LAST_DUMP_DATE='23-10-2021' is not a date written YYYY-MM-DD"):
+    expected = "SAMADHAN_LAST_DUMP_DATE='23-10-2021' is an invalid date; expected YYYY-MM-DD"
+    with pytest.raises(ValueError, match=expected):
         date_setting("SAMADHAN_LAST_DUMP_DATE")

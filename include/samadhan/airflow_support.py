@@ -44,7 +44,7 @@ def date_setting(name: str, default: str | None = None) -> datetime | None:
     try:
         return datetime.fromisoformat(text).replace(tzinfo=IST)
     except ValueError as error:
-        raise ValueError(f"{name}={text!r} is not a date written YYYY-MM-DD") from error
+        raise ValueError(f"{name}={text!r} is an invalid date; expected YYYY-MM-DD") from error
 
 
 def _dump_date_text(interval_start: datetime) -> str:

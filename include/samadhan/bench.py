@@ -42,7 +42,7 @@ import psutil
 import psycopg
 
 from samadhan.generator.command import SCALE_NAMES
-from samadhan.settings import PROJECT_ROOT, load_settings
+from samadhan.settings import PROJECT_ROOT, environment_set, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -403,8 +403,8 @@ def measure_dag_parse(repeats: int = 3) -> dict[str, Any]:
     `airflow_preloaded` imports `airflow.sdk` first and times the DAG file alone, as Airflow's DAG
     processor does, because it has Airflow loaded before it parses a file. The file's own import of
     Cosmos's operators is timed in both (`import cosmos` alone loads nothing: Cosmos imports lazily).
-    The goal of under 1 s is judged on `airflow_preloaded`: the cold figure is mostly Airflow's own
-    import, which every DAG file pays once per DAG processor, not once per parse.
+    The goal of under 1 s is judged on `airflow_preloaded`, because the cold figure is mostly
+    Airflow's own import, which every DAG file pays once per DAG processor, not once per parse.
     """
     from samadhan.airflow_runner import airflow_env
 
@@ -479,21 +479,6 @@ def dump_size(folder: Path) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------------
 # The whole bench
-
-
-@contextmanager
-def environment_set(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the block, then restore the previous values."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:

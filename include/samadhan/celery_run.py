@@ -6,7 +6,7 @@ The command starts every process itself and stops them at the end:
 
 - the Airflow metadata database `airflow_celery` on the warehouse's server, made afresh (the
   CeleryExecutor needs a server database; SQLite serves only `airflow dags test`), which also
-  holds Celery's task results;
+  contains Celery's task results;
 - `airflow api-server` on a loopback port (its execution API is how tasks report back),
   `airflow scheduler`, `airflow dag-processor`, and `airflow celery worker` twice, with hostnames
   `worker-1@<host>` and `worker-2@<host>`;
@@ -103,7 +103,8 @@ def celery_env(
         "AIRFLOW_HOME": str(folder / "airflow"),
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url,
-        # Airflow derives an asyncpg URL for its async engine unless told otherwise; psycopg 3 does both.
+        # Without this setting Airflow derives an asyncpg URL for its async engine, and asyncpg is not installed.
+        # psycopg 3 serves both the sync and the async engine.
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata_url.replace("+psycopg://", "+psycopg_async://"),
         "AIRFLOW__CELERY__BROKER_URL": broker_url,
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_url,
@@ -130,8 +131,11 @@ def celery_env(
 
 def _start(name: str, command: list[str], env: dict[str, str], logs: Path) -> Service:
     log_path = logs / f"{name}.log"
-    output = log_path.open("w", encoding="utf-8")
-    process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    # The child writes to its own copy of the file descriptor, so this process closes its copy at once.
+    with log_path.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
     log.info("started %s (pid %d), log %s", name, process.pid, log_path)
     return Service(name, process, log_path)
 
@@ -159,7 +163,7 @@ def _wait_for_api(port: int, services: list[Service], timeout: float = 180) -> N
                 return
         except OSError:
             time.sleep(1)
-    raise RuntimeError(f"the API server did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
+    raise RuntimeError(f"the API server timed out: not listening on 127.0.0.1:{port} after {timeout:.0f} s")
 
 
 def _check_alive(services: list[Service]) -> None:
@@ -270,7 +274,7 @@ def run_with_celery(
         while state not in ("success", "failed"):
             _check_alive(services)
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the run for {day} did not finish within {RUN_TIMEOUT_SECONDS} s")
+                raise RuntimeError(f"the run for {day} timed out after {RUN_TIMEOUT_SECONDS} s; see the logs in {logs}")
             time.sleep(POLL_SECONDS)
             state, tasks = _run_state(metadata)
         finished = time.monotonic()
@@ -331,7 +335,10 @@ def format_figures(figures: dict[str, Any]) -> str:
               help="Celery workers to start, one task at a time each.")
 def celery_run_command(day, broker_url: str, api_port: int, workers: int) -> None:
     """Run samadhan_daily for one day with a scheduler and Celery workers on this machine (needs Redis)."""
-    figures = run_with_celery(day.date(), broker_url, api_port, workers)
+    try:
+        figures = run_with_celery(day.date(), broker_url, api_port, workers)
+    except (RuntimeError, subprocess.CalledProcessError) as error:
+        raise click.ClickException(f"the CeleryExecutor run failed: {error}") from error
     path = load_settings().state_dir / "celery" / "celery-run.json"
     path.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     click.echo(format_figures(figures))

@@ -7,6 +7,8 @@ command line, the Airflow tasks, dbt and the tests alike.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -60,3 +62,18 @@ def load_settings() -> Settings:
         warn_quarantine_share=Decimal(os.environ.get("SAMADHAN_WARN_QUARANTINE_SHARE", "0.01")),
         sms_dlt_template_id=os.environ.get("SAMADHAN_SMS_DLT_TEMPLATE_ID", "1107163000000000000"),
     )
+
+
+@contextmanager
+def environment_set(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then restore the previous values."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import click
 
-from samadhan.settings import PROJECT_ROOT
+from samadhan.settings import PROJECT_ROOT, environment_set
 from samadhan.warehouse import dbt_env, ensure_database
 
 log = logging.getLogger(__name__)
@@ -42,21 +39,6 @@ class TransformFailed(RuntimeError):
         if detail:
             message += f" ({detail})"
         super().__init__(message)
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    """Set environment variables for the duration of the block, then restore the previous values."""
-    previous = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _failed_nodes(result: object) -> list[str]:
@@ -91,7 +73,7 @@ def dbt_invoke(args: list[str], report_date: date | None = None) -> None:
     environment["DO_NOT_TRACK"] = "1"
     command = " ".join(args)
     log.info("dbt %s started%s", command, f" for {report_date.isoformat()}" if report_date else "")
-    with _environment(environment):
+    with environment_set(environment):
         outcome = dbtRunner().invoke(full_args)
     if not outcome.success:
         failed = _failed_nodes(outcome.result)

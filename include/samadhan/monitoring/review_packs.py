@@ -53,7 +53,7 @@ VIOLATION_HI = {
     "REVISED_BILL_NOT_SENT_BY_SMS": "संशोधित बिल एस0एम0एस0 से नहीं भेजा",
     "REVISED_BILL_NOT_PUBLISHED": "संशोधित बिल वेबसाइट पर नहीं",
 }
-# Rows of each list (laggards, officers, compliance) that a pack's PDF prints; the XLSX has them all.
+# Rows of each list (laggards, officers, compliance) that a pack's PDF prints. The XLSX has them all.
 # A zone of a tenth-of-the-state run had about 2,000 missing beat targets, 60 pages in the PDF.
 PDF_MAX_LIST_ROWS = 150
 # Packs rendered at once, one process each.

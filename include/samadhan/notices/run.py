@@ -56,18 +56,18 @@ def write_bundles(
     """Write each bundle as `<folder>/<beat_code>.pdf`, `workers` beats at a time; return the paths by beat code.
 
     `bundles` may be a generator. At most 2 x `workers` bundles are queued or being drawn at a time,
-    so memory holds a few beats' notices, whatever the day's number of notices. `total_notices` sizes the
+    so memory contains a few beats' notices, whatever the day's number of notices. `total_notices` sizes the
     progress bar, which shows on a terminal only.
     """
     folder.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
-    taken: set[Path] = set()
+    used_paths: set[Path] = set()
 
     def path_of(bundle: BeatBundle) -> Path:
         path = folder / bundle_file_name(bundle.beat_code)
-        if path in taken:
+        if path in used_paths:
             raise ValueError(f"{folder}: beat {bundle.beat_code} gives the same bundle file name as another beat")
-        taken.add(path)
+        used_paths.add(path)
         paths[bundle.beat_code] = path
         return path
 
